@@ -1,0 +1,32 @@
+"""Shared fixtures. Tests run against real PostgreSQL/PostGIS and Redis (see README.md)."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+REPO = Path(__file__).resolve().parent.parent
+BENGKULU = REPO / "villages" / "data" / "bengkulu"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database holds the real Bengkulu registry (codes, boundaries, figures) once per
+    session; each test runs in a transaction that is rolled back, so it stays pristine."""
+    with django_db_blocker.unblock():
+        call_command("import_regions", str(BENGKULU), verbosity=0)
+        call_command("import_boundaries", str(BENGKULU / "geo"), verbosity=0)
+        call_command("import_stats", str(BENGKULU / "stats"), verbosity=0)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        username="staff", email="staff@example.org", password="correct horse battery staple"
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client

@@ -1,0 +1,94 @@
+"""API representations of the registry."""
+
+from rest_framework import serializers
+
+from ..models import District, Pilot, Province, Regency, Village
+
+
+class CentroidField(serializers.Field):
+    """A point as {"lat": .., "lng": ..} (WGS84), or null."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if value is None:
+            return None
+        return {"lat": round(value.y, 6), "lng": round(value.x, 6)}
+
+
+class ProvinceSerializer(serializers.ModelSerializer):
+    centroid = CentroidField(allow_null=True)
+
+    class Meta:
+        model = Province
+        fields = ["code", "name", "area_km2", "population", "centroid"]
+
+
+class RegencySerializer(serializers.ModelSerializer):
+    centroid = CentroidField(allow_null=True)
+    province = serializers.CharField(source="province_id", read_only=True)
+
+    class Meta:
+        model = Regency
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "province",
+            "area_km2",
+            "population",
+            "population_male",
+            "population_female",
+            "centroid",
+        ]
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    centroid = CentroidField(allow_null=True)
+    regency = serializers.CharField(source="regency_id", read_only=True)
+    has_pilot = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = District
+        fields = ["code", "name", "regency", "has_pilot", "centroid"]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    centroid = CentroidField(allow_null=True)
+    district = serializers.CharField(source="district_id", read_only=True)
+    pilot_status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Village
+        fields = ["code", "name", "kind", "district", "postal_code", "pilot_status", "centroid"]
+
+    def get_pilot_status(self, village) -> str | None:
+        pilot = getattr(village, "pilot", None)
+        return pilot.status if pilot else None
+
+
+class PilotSerializer(serializers.ModelSerializer):
+    village = serializers.CharField(source="village_id", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    village_kind = serializers.CharField(source="village.kind", read_only=True)
+    district = serializers.CharField(source="village.district_id", read_only=True)
+    decided_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Pilot
+        fields = [
+            "id",
+            "village",
+            "village_name",
+            "village_kind",
+            "district",
+            "status",
+            "proposed_on",
+            "proposed_by",
+            "proposal_reason",
+            "decided_on",
+            "decided_by",
+            "decision_reason",
+        ]

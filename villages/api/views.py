@@ -1,0 +1,82 @@
+"""Read-only registry endpoints. Lists filter through the shared FilterSets."""
+
+import json
+
+from django.contrib.gis.db.models.functions import AsGeoJSON
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.decorators import action
+
+from .. import filtersets
+from ..models import District, Pilot, Province, Regency, Village
+from . import serializers
+
+GEOJSON_LIMIT = 2000
+
+
+class GeoJSONMixin:
+    """`…/geojson/`: the filtered units as a GeoJSON FeatureCollection of their boundaries
+    (or centroids where no boundary is known). Geometry is serialised by PostGIS."""
+
+    geojson_properties: tuple[str, ...] = ("code", "name")
+
+    @extend_schema(
+        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
+    )
+    @action(detail=False, url_path="geojson", pagination_class=None)
+    def geojson(self, request):
+        queryset = self.filter_queryset(self.get_queryset())[:GEOJSON_LIMIT]
+        rows = queryset.annotate(
+            geometry_json=AsGeoJSON("boundary", precision=5),
+            centroid_json=AsGeoJSON("centroid", precision=6),
+        ).values(*self.geojson_properties, "geometry_json", "centroid_json")
+        features = []
+        for row in rows:
+            geometry = row.pop("geometry_json") or row.pop("centroid_json")
+            row.pop("centroid_json", None)
+            features.append(
+                '{"type":"Feature","geometry":%s,"properties":%s}'
+                % (geometry or "null", json.dumps(row, ensure_ascii=False))
+            )
+        body = '{"type":"FeatureCollection","features":[%s]}' % ",".join(features)
+        return HttpResponse(body, content_type="application/geo+json")
+
+
+class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Province.objects.defer("boundary").order_by("code")
+    serializer_class = serializers.ProvinceSerializer
+    filterset_class = filtersets.ProvinceFilterSet
+    lookup_value_regex = r"\d{2}"
+
+
+class RegencyViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Regency.objects.defer("boundary").order_by("code")
+    serializer_class = serializers.RegencySerializer
+    filterset_class = filtersets.RegencyFilterSet
+    lookup_value_regex = r"\d{2}\.\d{2}"
+    geojson_properties = ("code", "name", "kind")
+
+
+class DistrictViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = District.objects.with_pilot_status().defer("boundary").order_by("code")
+    serializer_class = serializers.DistrictSerializer
+    filterset_class = filtersets.DistrictFilterSet
+    lookup_value_regex = r"\d{2}\.\d{2}\.\d{2}"
+    geojson_properties = ("code", "name", "regency_id", "has_pilot", "pilot_count")
+
+
+class VillageViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Village.objects.select_related("pilot").defer("boundary").order_by("code")
+    serializer_class = serializers.VillageSerializer
+    filterset_class = filtersets.VillageFilterSet
+    lookup_value_regex = r"\d{2}\.\d{2}\.\d{2}\.\d{4}"
+    geojson_properties = ("code", "name", "kind", "district_id", "pilot__status")
+
+
+class PilotViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Pilot.objects.select_related("village", "decided_by").order_by("village__code")
+    serializer_class = serializers.PilotSerializer
+    filterset_class = filtersets.PilotFilterSet
+
+

@@ -1,0 +1,373 @@
+"""The official registry: Kemendagri administrative units of Bengkulu (and any other province
+imported), their geography and the pilot villages (desa percontohan) of the programme.
+
+Every unit is keyed by its Kemendagri code (`17`, `17.01`, `17.01.01`, `17.01.01.2001`): the code is
+the primary key, so a code is never renumbered and every kiosk, survey and pilot hangs off it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class RegencyKind(models.TextChoices):
+    """Kabupaten (regency) or kota (city); regency segment 71-79 is a kota."""
+
+    KABUPATEN = "kabupaten", _("Kabupaten")
+    KOTA = "kota", _("Kota")
+
+    @classmethod
+    def from_code(cls, code: str) -> "RegencyKind":
+        """The kind a regency code implies (`17.71` is a kota, `17.01` a kabupaten)."""
+        segment = code.split(".")[1]
+        return cls.KOTA if segment.startswith("7") else cls.KABUPATEN
+
+
+class VillageKind(models.TextChoices):
+    """Desa (self-governing village) or kelurahan (urban administrative unit)."""
+
+    KELURAHAN = "kelurahan", _("Kelurahan")
+    DESA = "desa", _("Desa")
+
+    @classmethod
+    def from_code(cls, code: str) -> "VillageKind":
+        """The kind a village code implies: segment 1xxx is a kelurahan, 2xxx a desa."""
+        segment = code.split(".")[3]
+        return cls.KELURAHAN if segment.startswith("1") else cls.DESA
+
+
+class AdministrativeUnit(models.Model):
+    """Fields every unit of the registry shares: code, name and geography."""
+
+    name = models.CharField(_("name"), max_length=120)
+    centroid = models.PointField(_("centroid"), srid=4326, null=True, blank=True)
+    boundary = models.MultiPolygonField(
+        _("boundary (simplified)"), srid=4326, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Province(AdministrativeUnit):
+    """A provinsi, e.g. 17 Bengkulu."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=2, primary_key=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def get_absolute_url(self):
+        return reverse("villages:province", args=[self.code])
+
+
+class RegencyQuerySet(models.QuerySet):
+    """Reads over kabupaten/kota."""
+
+    def in_province(self, province):
+        return self.filter(province=province)
+
+    def with_pilot_target(self):
+        """Annotate `district_count` and `districts_with_pilot` (kecamatan with a selected pilot)."""
+        return self.annotate(
+            district_count=Count("districts", distinct=True),
+            districts_with_pilot=Count(
+                "districts",
+                filter=Q(districts__villages__pilot__status=PilotStatus.SELECTED),
+                distinct=True,
+            ),
+        )
+
+    def with_village_counts(self):
+        return self.annotate(
+            village_count=Count("districts__villages", distinct=True),
+            desa_count=Count(
+                "districts__villages",
+                filter=Q(districts__villages__kind=VillageKind.DESA),
+                distinct=True,
+            ),
+        )
+
+
+class Regency(AdministrativeUnit):
+    """A kabupaten or kota, e.g. 17.01 Kabupaten Bengkulu Selatan, 17.71 Kota Bengkulu."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=5, primary_key=True)
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RegencyKind.choices)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
+    population_male = models.PositiveIntegerField(_("male population"), null=True)
+    population_female = models.PositiveIntegerField(_("female population"), null=True)
+
+    objects = RegencyQuerySet.as_manager()
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("regency/city")
+        verbose_name_plural = _("regencies/cities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{2}\.\d{2}$"), name="regency_code_shape"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=RegencyKind.values), name="regency_kind_valid"
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("villages:regency", args=[self.code])
+
+
+class DistrictQuerySet(models.QuerySet):
+    """Reads over kecamatan."""
+
+    def in_regency(self, regency):
+        return self.filter(regency=regency)
+
+    def with_pilot_status(self):
+        """Annotate `has_pilot` (a selected pilot exists) and `pilot_count`."""
+        selected = Pilot.objects.filter(
+            village__district=OuterRef("pk"), status=PilotStatus.SELECTED
+        )
+        return self.annotate(
+            has_pilot=Exists(selected),
+            pilot_count=Count(
+                "villages", filter=Q(villages__pilot__status=PilotStatus.SELECTED), distinct=True
+            ),
+        )
+
+    def without_pilot(self):
+        return self.with_pilot_status().filter(has_pilot=False)
+
+    def pilot_target(self) -> "PilotTarget":
+        """The live target: at least one selected pilot in every kecamatan of this queryset."""
+        rows = list(
+            self.with_pilot_status()
+            .select_related("regency")
+            .order_by("code")
+            .only("code", "name", "regency__code", "regency__name", "regency__kind")
+        )
+        target = PilotTarget(district_count=len(rows))
+        per_regency: dict[str, RegencyTarget] = {}
+        for district in rows:
+            regency = per_regency.setdefault(
+                district.regency.code, RegencyTarget(regency=district.regency)
+            )
+            regency.district_count += 1
+            if district.has_pilot:
+                regency.districts_with_pilot += 1
+                target.districts_with_pilot += 1
+            else:
+                regency.missing.append(district)
+                target.missing.append(district)
+        target.regencies = list(per_regency.values())
+        return target
+
+
+@dataclass
+class RegencyTarget:
+    """Pilot target figures of one kabupaten/kota."""
+
+    regency: "Regency"
+    district_count: int = 0
+    districts_with_pilot: int = 0
+    missing: list = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return self.district_count > 0 and self.districts_with_pilot == self.district_count
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.districts_with_pilot / self.district_count if self.district_count else 0
+
+
+@dataclass
+class PilotTarget:
+    """The province-wide pilot target: n of all kecamatan have a selected pilot."""
+
+    district_count: int = 0
+    districts_with_pilot: int = 0
+    regencies: list = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return self.district_count > 0 and not self.missing
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.districts_with_pilot / self.district_count if self.district_count else 0
+
+
+class District(AdministrativeUnit):
+    """A kecamatan, e.g. 17.01.01 Kedurang."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=8, primary_key=True)
+    regency = models.ForeignKey(
+        Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency/city")
+    )
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("district (kecamatan)")
+        verbose_name_plural = _("districts (kecamatan)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{2}\.\d{2}\.\d{2}$"), name="district_code_shape"
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("villages:district", args=[self.code])
+
+
+class VillageQuerySet(models.QuerySet):
+    """Reads over desa/kelurahan."""
+
+    def in_province(self, province):
+        return self.filter(district__regency__province=province)
+
+    def in_regency(self, regency):
+        return self.filter(district__regency=regency)
+
+    def in_district(self, district):
+        return self.filter(district=district)
+
+    def search(self, text: str):
+        """Match a name (case-insensitive, anywhere) or a code prefix such as `17.01.01`."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(code__startswith=text))
+
+    def pilots(self):
+        return self.filter(pilot__status=PilotStatus.SELECTED)
+
+
+class Village(AdministrativeUnit):
+    """A desa or kelurahan, e.g. 17.01.01.2001 Batu Ampar."""
+
+    code = models.CharField(_("Kemendagri code"), max_length=13, primary_key=True)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="villages",
+        verbose_name=_("district (kecamatan)"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=VillageKind.choices)
+    postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta(AdministrativeUnit.Meta):
+        verbose_name = _("village (desa/kelurahan)")
+        verbose_name_plural = _("villages (desa/kelurahan)")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
+                name="village_code_shape",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=VillageKind.values), name="village_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["name"], name="village_name_idx"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("villages:village", args=[self.code])
+
+
+class PilotStatus(models.TextChoices):
+    """Where a pilot proposal stands."""
+
+    PROPOSED = "proposed", _("Proposed")
+    SELECTED = "selected", _("Selected")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PilotQuerySet(models.QuerySet):
+    def selected(self):
+        return self.filter(status=PilotStatus.SELECTED)
+
+    def in_regency(self, regency):
+        return self.filter(village__district__regency=regency)
+
+
+class Pilot(models.Model):
+    """A village proposed (in practice by the camat) and then selected as a desa percontohan.
+
+    One record per village; its status moves proposed → selected or rejected, and a selected pilot
+    can be withdrawn. Writes go through `villages.services`.
+    """
+
+    village = models.OneToOneField(
+        Village, on_delete=models.PROTECT, related_name="pilot", verbose_name=_("village")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PilotStatus.choices, default=PilotStatus.PROPOSED
+    )
+    proposed_on = models.DateField(_("proposed on"))
+    proposed_by = models.CharField(
+        _("proposed by"), max_length=120, help_text=_("Who proposed it, e.g. the camat.")
+    )
+    proposal_reason = models.TextField(_("reason for the proposal"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PilotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pilot village")
+        verbose_name_plural = _("pilot villages")
+        ordering = ["village__code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PilotStatus.values), name="pilot_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=PilotStatus.PROPOSED)
+                | (Q(decided_on__isnull=False) & Q(decided_by__isnull=False)),
+                name="pilot_decision_recorded",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.village} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return self.village.get_absolute_url()
