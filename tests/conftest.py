@@ -30,3 +30,9 @@ def staff_user(django_user_model):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests use `live_server`, whose transactional teardown empties every table; run them
+    last so the registry loaded once per session serves every other test."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
