@@ -1,25 +1,45 @@
-"""Django admin for the registry."""
+"""Django admin for the registry.
 
-from django.contrib.gis import admin
+Geometry is shown as read-only text: GeoDjango's admin map widget loads OpenLayers from a CDN, and
+the portal serves every asset itself. Boundaries are edited by `import_boundaries`, not by hand.
+"""
+
+from django.contrib import admin
 
 from .models import District, Pilot, Province, Regency, Village
 
 
+class GeometryReadOnlyAdmin(admin.ModelAdmin):
+    """A registry unit: the centroid shown as text, the (large) boundary left out of the form."""
+
+    exclude = ["boundary"]
+    readonly_fields = ["centroid_text", "updated_at"]
+
+    @admin.display(description="centroid (lat, lng)")
+    def centroid_text(self, obj):
+        if obj.centroid is None:
+            return "—"
+        return f"{obj.centroid.y:.6f}, {obj.centroid.x:.6f}"
+
+    def get_exclude(self, request, obj=None):
+        return ["boundary", "centroid"]
+
+
 @admin.register(Province)
-class ProvinceAdmin(admin.GISModelAdmin):
+class ProvinceAdmin(GeometryReadOnlyAdmin):
     list_display = ["code", "name", "population", "area_km2"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Regency)
-class RegencyAdmin(admin.GISModelAdmin):
+class RegencyAdmin(GeometryReadOnlyAdmin):
     list_display = ["code", "name", "kind", "province", "population", "area_km2"]
     list_filter = ["kind", "province"]
     search_fields = ["code", "name"]
 
 
 @admin.register(District)
-class DistrictAdmin(admin.GISModelAdmin):
+class DistrictAdmin(GeometryReadOnlyAdmin):
     list_display = ["code", "name", "regency"]
     list_filter = ["regency"]
     search_fields = ["code", "name"]
@@ -27,7 +47,7 @@ class DistrictAdmin(admin.GISModelAdmin):
 
 
 @admin.register(Village)
-class VillageAdmin(admin.GISModelAdmin):
+class VillageAdmin(GeometryReadOnlyAdmin):
     list_display = ["code", "name", "kind", "district", "postal_code"]
     list_filter = ["kind", "district__regency"]
     search_fields = ["code", "name"]

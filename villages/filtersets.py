@@ -84,7 +84,9 @@ class PilotFilterSet(django_filters.FilterSet):
     regency = django_filters.CharFilter(
         field_name="village__district__regency_id", label=_("Regency code")
     )
-    district = django_filters.CharFilter(field_name="village__district_id", label=_("District code"))
+    district = django_filters.CharFilter(
+        field_name="village__district_id", label=_("District code")
+    )
     village_kind = django_filters.ChoiceFilter(
         field_name="village__kind", choices=VillageKind.choices, label=_("Village kind")
     )

@@ -80,7 +80,7 @@ class RegencyQuerySet(models.QuerySet):
         return self.filter(province=province)
 
     def with_pilot_target(self):
-        """Annotate `district_count` and `districts_with_pilot` (kecamatan with a selected pilot)."""
+        """Annotate `district_count` and `districts_with_pilot` (kecamatan with a pilot)."""
         return self.annotate(
             district_count=Count("districts", distinct=True),
             districts_with_pilot=Count(

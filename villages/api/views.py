@@ -33,13 +33,11 @@ class GeoJSONMixin:
         ).values(*self.geojson_properties, "geometry_json", "centroid_json")
         features = []
         for row in rows:
-            geometry = row.pop("geometry_json") or row.pop("centroid_json")
-            row.pop("centroid_json", None)
-            features.append(
-                '{"type":"Feature","geometry":%s,"properties":%s}'
-                % (geometry or "null", json.dumps(row, ensure_ascii=False))
-            )
-        body = '{"type":"FeatureCollection","features":[%s]}' % ",".join(features)
+            boundary, centroid = row.pop("geometry_json"), row.pop("centroid_json")
+            geometry = boundary or centroid or "null"
+            properties = json.dumps(row, ensure_ascii=False)
+            features.append(f'{{"type":"Feature","geometry":{geometry},"properties":{properties}}}')
+        body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
         return HttpResponse(body, content_type="application/geo+json")
 
 
@@ -78,5 +76,3 @@ class PilotViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Pilot.objects.select_related("village", "decided_by").order_by("village__code")
     serializer_class = serializers.PilotSerializer
     filterset_class = filtersets.PilotFilterSet
-
-
