@@ -5,6 +5,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from portal.roles import Role
+from tests.factories import UserFactory
+
 REPO = Path(__file__).resolve().parent.parent
 BENGKULU = REPO / "villages" / "data" / "bengkulu"
 
@@ -20,10 +23,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def staff_user(django_user_model):
-    return django_user_model.objects.create_user(
-        username="staff", email="staff@example.org", password="correct horse battery staple"
-    )
+def staff_user():
+    """A member of the provincial team (role Provincial staff)."""
+    return UserFactory(username="staff", role=Role.PROVINCIAL_STAFF)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ the primary key, so a code is never renumbered and every kiosk, survey and pilot
 
 from dataclasses import dataclass, field
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import Count, Exists, OuterRef, Q
@@ -58,6 +59,12 @@ class AdministrativeUnit(models.Model):
         return f"{self.code} {self.name}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["boundary", "updated_at"],
+)
 class Province(AdministrativeUnit):
     """A provinsi, e.g. 17 Bengkulu."""
 
@@ -101,6 +108,12 @@ class RegencyQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["boundary", "updated_at"],
+)
 class Regency(AdministrativeUnit):
     """A kabupaten or kota, e.g. 17.01 Kabupaten Bengkulu Selatan, 17.71 Kota Bengkulu."""
 
@@ -214,6 +227,12 @@ class PilotTarget:
         return 100.0 * self.districts_with_pilot / self.district_count if self.district_count else 0
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["boundary", "updated_at"],
+)
 class District(AdministrativeUnit):
     """A kecamatan, e.g. 17.01.01 Kedurang."""
 
@@ -260,6 +279,12 @@ class VillageQuerySet(models.QuerySet):
         return self.filter(pilot__status=PilotStatus.SELECTED)
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["boundary", "updated_at"],
+)
 class Village(AdministrativeUnit):
     """A desa or kelurahan, e.g. 17.01.01.2001 Batu Ampar."""
 
@@ -312,6 +337,7 @@ class PilotQuerySet(models.QuerySet):
         return self.filter(village__district__regency=regency)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Pilot(models.Model):
     """A village proposed (in practice by the camat) and then selected as a desa percontohan.
 
@@ -350,6 +376,9 @@ class Pilot(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = PilotQuerySet.as_manager()
+
+    # portal.scopes: officers limited to some kabupaten see only their pilots.
+    scope_regency_path = "village__district__regency"
 
     class Meta:
         verbose_name = _("pilot village")

@@ -5,8 +5,9 @@ import json
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
+
+from portal.api.views import ScopedReadOnlyViewSet
 
 from .. import filtersets
 from ..models import District, Pilot, Province, Regency, Village
@@ -41,14 +42,14 @@ class GeoJSONMixin:
         return HttpResponse(body, content_type="application/geo+json")
 
 
-class ProvinceViewSet(viewsets.ReadOnlyModelViewSet):
+class ProvinceViewSet(ScopedReadOnlyViewSet):
     queryset = Province.objects.defer("boundary").order_by("code")
     serializer_class = serializers.ProvinceSerializer
     filterset_class = filtersets.ProvinceFilterSet
     lookup_value_regex = r"\d{2}"
 
 
-class RegencyViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
+class RegencyViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
     queryset = Regency.objects.defer("boundary").order_by("code")
     serializer_class = serializers.RegencySerializer
     filterset_class = filtersets.RegencyFilterSet
@@ -56,7 +57,7 @@ class RegencyViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
     geojson_properties = ("code", "name", "kind")
 
 
-class DistrictViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
+class DistrictViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
     queryset = District.objects.with_pilot_status().defer("boundary").order_by("code")
     serializer_class = serializers.DistrictSerializer
     filterset_class = filtersets.DistrictFilterSet
@@ -64,7 +65,7 @@ class DistrictViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
     geojson_properties = ("code", "name", "regency_id", "has_pilot", "pilot_count")
 
 
-class VillageViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
+class VillageViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
     queryset = Village.objects.select_related("pilot").defer("boundary").order_by("code")
     serializer_class = serializers.VillageSerializer
     filterset_class = filtersets.VillageFilterSet
@@ -72,7 +73,7 @@ class VillageViewSet(GeoJSONMixin, viewsets.ReadOnlyModelViewSet):
     geojson_properties = ("code", "name", "kind", "district_id", "pilot__status")
 
 
-class PilotViewSet(viewsets.ReadOnlyModelViewSet):
+class PilotViewSet(ScopedReadOnlyViewSet):
     queryset = Pilot.objects.select_related("village", "decided_by").order_by("village__code")
     serializer_class = serializers.PilotSerializer
     filterset_class = filtersets.PilotFilterSet

@@ -1,0 +1,50 @@
+"""Partner API tokens: `Authorization: Bearer bkl_<prefix>_<secret>` (or `Token …`)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from ..models import ApiToken
+
+# Writing last_used_at on every request would turn reads into writes; once a minute is enough.
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """Authenticates a request by a named, hashed, expiring and revocable API token."""
+
+    keywords = ("bearer", "token")
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower().decode() not in self.keywords:
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
+        try:
+            secret = header[1].decode()
+        except UnicodeError as exc:
+            raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
+        token = (
+            ApiToken.objects.select_related("user", "user__profile")
+            .filter(digest=ApiToken.hash(secret))
+            .first()
+        )
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This token has been revoked."))
+        if token.expires_at <= timezone.now():
+            raise exceptions.AuthenticationFailed(_("This token has expired."))
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("This user is inactive."))
+        now = timezone.now()
+        if (
+            token.last_used_at is None
+            or (now - token.last_used_at).total_seconds() >= LAST_USED_RESOLUTION_SECONDS
+        ):
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'

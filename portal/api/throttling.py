@@ -1,0 +1,23 @@
+"""Throttling: per API token (or per user for browser sessions) and per anonymous address."""
+
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+from ..models import ApiToken
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    """Counts requests per API token; a session user is counted per user."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        if not request.user or not request.user.is_authenticated:
+            return None  # AnonRateThrottle counts these
+        if isinstance(request.auth, ApiToken):
+            ident = f"t{request.auth.pk}"
+        else:
+            ident = f"u{request.user.pk}"
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+__all__ = ["AnonRateThrottle", "TokenRateThrottle"]

@@ -1,0 +1,72 @@
+"""Regional and organisational scopes: the one place where a user's reach is applied.
+
+Pages, the API and exports all read through `scoped()`, so an object outside a user's scope is
+absent from every list and answers 404 on its own URL (`get_scoped_or_404`).
+
+A model declares how it is scoped with two optional class attributes:
+
+- `scope_regency_path`: the lookup from the model to its kabupaten/kota (for example
+  `village__district__regency`); officers and supervisors limited to some kabupaten see only
+  objects there;
+- `scope_organisation_path`: the lookup to the partner organisation that owns the object; partner
+  members see (and, with write permissions, change) only their organisation's objects.
+
+Models with neither (the registry itself) are reference data that every role may read.
+"""
+
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from .roles import PROVINCE_WIDE, Role, user_role
+
+
+def regency_scope(user) -> list[str] | None:
+    """The kabupaten/kota codes an officer or supervisor is limited to; None means no limit."""
+    if user_role(user) not in (Role.OFFICER, Role.SUPERVISOR):
+        return None
+    cached = getattr(user, "_portal_regencies", False)
+    if cached is not False:
+        return cached
+    profile = getattr(user, "profile", None)
+    codes = list(profile.regencies.values_list("code", flat=True)) if profile else []
+    user._portal_regencies = codes or None
+    return user._portal_regencies
+
+
+def organisation_scope(user) -> int | None:
+    """The organisation id a partner member belongs to (None: not a partner or no organisation)."""
+    profile = getattr(user, "profile", None)
+    return profile.organisation_id if profile else None
+
+
+def scoped(queryset: QuerySet, user) -> QuerySet:
+    """`queryset` reduced to what `user` may see."""
+    role = user_role(user)
+    if role is None:
+        return queryset.none()
+    if role in PROVINCE_WIDE:
+        return queryset
+    model = queryset.model
+    regency_path = getattr(model, "scope_regency_path", None)
+    organisation_path = getattr(model, "scope_organisation_path", None)
+    if role in (Role.OFFICER, Role.SUPERVISOR):
+        regencies = regency_scope(user)
+        if regency_path and regencies is not None:
+            queryset = queryset.filter(**{f"{regency_path}__in": regencies})
+        return queryset
+    if role == Role.PARTNER:
+        if organisation_path:
+            organisation = organisation_scope(user)
+            if organisation is None:
+                return queryset.none()
+            queryset = queryset.filter(**{organisation_path: organisation})
+        return queryset
+    return queryset.none()
+
+
+def get_scoped_or_404(queryset: QuerySet, user, **lookup) -> Model:
+    """One object within `user`'s scope, or 404 (never 403: out-of-scope objects do not exist)."""
+    try:
+        return scoped(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(f"No {queryset.model._meta.verbose_name} matches the given query.") from exc
