@@ -13,6 +13,7 @@ from .audit import describe, history_of
 from .filtersets import AuditFilterSet, OrganisationFilterSet
 from .forms import ApiTokenForm, InviteForm, OrganisationForm
 from .models import ApiToken, Organisation
+from .scopes import get_scoped_or_404, scoped
 from .services import api_token_create, api_token_revoke, user_invite
 
 
@@ -67,13 +68,17 @@ def invite(request):
 
 @permission_required("portal.view_organisation", raise_exception=True)
 def organisations(request):
-    filterset = OrganisationFilterSet(request.GET, queryset=Organisation.objects.all())
+    filterset = OrganisationFilterSet(
+        request.GET, queryset=scoped(Organisation.objects.all(), request.user)
+    )
     return render(request, "portal/account/organisations.html", {"filterset": filterset})
 
 
 @permission_required("portal.change_organisation", raise_exception=True)
 def organisation_edit(request, pk=None):
-    organisation = get_object_or_404(Organisation, pk=pk) if pk else None
+    organisation = (
+        get_scoped_or_404(Organisation.objects.all(), request.user, pk=pk) if pk else None
+    )
     if organisation is None and not request.user.has_perm("portal.add_organisation"):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None, instance=organisation)

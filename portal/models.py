@@ -56,6 +56,9 @@ class Organisation(models.Model):
     def get_absolute_url(self):
         return reverse("account:organisation", args=[self.pk])
 
+    # portal.scopes: a partner member reaches only their own organisation.
+    scope_organisation_path = "pk"
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Profile(models.Model):

@@ -44,7 +44,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
     ],
     Role.OFFICER: [*REGISTRY_READ],
     Role.SUPERVISOR: [*REGISTRY_READ],
-    Role.PARTNER: [*REGISTRY_READ],
+    Role.PARTNER: [*REGISTRY_READ, "portal.view_organisation", "portal.change_organisation"],
 }
 
 # When a user is in several groups, the first role here wins.

@@ -14,6 +14,7 @@ from .forms import LoginForm
 
 api_v1 = [
     path("", include("villages.api.urls")),
+    path("", include("portal.api.urls")),
 ]
 
 accounts = [

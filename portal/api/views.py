@@ -2,7 +2,10 @@
 
 from rest_framework import viewsets
 
+from ..filtersets import OrganisationFilterSet
+from ..models import Organisation
 from ..scopes import scoped
+from .serializers import OrganisationSerializer
 
 
 class ScopedViewSetMixin:
@@ -19,3 +22,12 @@ class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 class ScopedModelViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
     pass
+
+
+class OrganisationViewSet(ScopedModelViewSet):
+    """Partner organisations. A partner member sees and updates only their own organisation."""
+
+    queryset = Organisation.objects.order_by("name")
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -1,10 +1,18 @@
 """API representations of the registry."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import District, Pilot, Province, Regency, Village
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"lat": {"type": "number"}, "lng": {"type": "number"}},
+    }
+)
 class CentroidField(serializers.Field):
     """A point as {"lat": .., "lng": ..} (WGS84), or null."""
 
