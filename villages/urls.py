@@ -6,9 +6,13 @@ from . import views
 
 app_name = "villages"
 urlpatterns = [
-    path("", views.province, {"code": "17"}, name="home"),
+    path("", views.province, {"code": views.HOME_PROVINCE}, name="home"),
+    path("search/", views.search, name="search"),
+    path("pilots/", views.pilots, name="pilots"),
     path("provinces/<str:code>/", views.province, name="province"),
     path("regencies/<str:code>/", views.regency, name="regency"),
     path("districts/<str:code>/", views.district, name="district"),
     path("villages/<str:code>/", views.village, name="village"),
+    path("villages/<str:code>/propose/", views.village_propose, name="village-propose"),
+    path("villages/<str:code>/decide/", views.village_decide, name="village-decide"),
 ]

@@ -1,27 +1,377 @@
-"""Registry pages. (Placeholder until the pages land.)"""
+"""Registry pages: province › kabupaten/kota › kecamatan › desa/kelurahan, search and pilots.
 
+Every page reads a constant number of SQL queries whatever the size of the unit: lists come with
+their counts as annotations and their related rows through select_related, and boundaries (large
+geometries) are never loaded by the pages — the maps fetch them from the GeoJSON API.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .models import District, Province, Regency, Village
+from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
+from .forms import PilotDecideForm, PilotProposeForm
+from .models import (
+    District,
+    Pilot,
+    PilotStatus,
+    Province,
+    Regency,
+    RegencyKind,
+    Village,
+    VillageKind,
+)
+from .services import ALLOWED_DECISIONS
+
+#: The province this portal serves (Bengkulu).
+HOME_PROVINCE = "17"
+
+SEARCH_PAGE_SIZE = 25
+PILOTS_PAGE_SIZE = 50
+
+# Map colours, shared with static/css/portal.css (legend swatches use the same values).
+COLOR_PILOT = "#1f8a4c"
+COLOR_NO_PILOT = "#e4572e"
+COLOR_PROPOSED = "#f2a541"
+COLOR_NEUTRAL = "#8c99a6"
+
+
+# --- Map configuration ---------------------------------------------------------------------------
+# static/js/map.js draws any element carrying `data-map`; its colours, legend and tooltip rows
+# come from a JSON object rendered with `json_script` (translated here, escaped by Django).
+
+
+def district_map_config(regency_names: dict[str, str]) -> dict:
+    """Kecamatan coloured by whether each has a selected pilot (API property `has_pilot`)."""
+    return {
+        "colorProperty": "has_pilot",
+        "colors": {"true": COLOR_PILOT, "false": COLOR_NO_PILOT},
+        "legendTitle": _("Kecamatan"),
+        "legend": [
+            {"color": COLOR_PILOT, "label": _("With a selected pilot village")},
+            {"color": COLOR_NO_PILOT, "label": _("No selected pilot village yet")},
+        ],
+        "tooltip": [
+            {"property": "regency_id", "label": _("Regency/city"), "lookup": regency_names},
+            {
+                "property": "has_pilot",
+                "label": _("Pilot village"),
+                "lookup": {"true": _("yes"), "false": _("no")},
+            },
+        ],
+        "linkTemplate": reverse("villages:district", args=["__code__"]),
+    }
+
+
+def village_map_config() -> dict:
+    """Desa/kelurahan coloured by pilot status (API property `pilot__status`)."""
+    status_labels = {str(value): str(label) for value, label in PilotStatus.choices}
+    return {
+        "colorProperty": "pilot__status",
+        "colors": {
+            PilotStatus.SELECTED: COLOR_PILOT,
+            PilotStatus.PROPOSED: COLOR_PROPOSED,
+        },
+        "defaultColor": COLOR_NEUTRAL,
+        "legendTitle": _("Pilot status"),
+        "legend": [
+            {"color": COLOR_PILOT, "label": status_labels[PilotStatus.SELECTED]},
+            {"color": COLOR_PROPOSED, "label": status_labels[PilotStatus.PROPOSED]},
+            {"color": COLOR_NEUTRAL, "label": _("Not a pilot")},
+        ],
+        "tooltip": [
+            {
+                "property": "kind",
+                "label": _("Kind"),
+                "lookup": {str(value): str(label) for value, label in VillageKind.choices},
+            },
+            {
+                "property": "pilot__status",
+                "label": _("Pilot status"),
+                "lookup": {**status_labels, "null": _("not a pilot")},
+            },
+        ],
+        "linkTemplate": reverse("villages:village", args=["__code__"]),
+    }
+
+
+def _regency_names(regencies) -> dict[str, str]:
+    return {regency.code: regency.name for regency in regencies}
+
+
+# --- Registry pages ------------------------------------------------------------------------------
 
 
 @login_required
 def province(request, code):
-    return HttpResponse(str(get_object_or_404(Province, code=code)))
+    """A province (Bengkulu) with its kabupaten/kota, their sizes and pilot progress."""
+    province = get_object_or_404(Province.objects.defer("boundary"), code=code)
+    regencies = list(
+        Regency.objects.in_province(province)
+        .with_pilot_target()
+        .with_village_counts()
+        .defer("boundary")
+        .order_by("code")
+    )
+    for regency in regencies:
+        regency.kelurahan_count = regency.village_count - regency.desa_count
+    totals = {
+        "districts": sum(r.district_count for r in regencies),
+        "districts_with_pilot": sum(r.districts_with_pilot for r in regencies),
+        "villages": sum(r.village_count for r in regencies),
+        "desa": sum(r.desa_count for r in regencies),
+        "kelurahan": sum(r.kelurahan_count for r in regencies),
+        "kabupaten": sum(r.kind == RegencyKind.KABUPATEN for r in regencies),
+        "kota": sum(r.kind == RegencyKind.KOTA for r in regencies),
+    }
+    context = {
+        "province": province,
+        "regencies": regencies,
+        "totals": totals,
+        "map_url": f"{reverse('api:district-geojson')}?province={province.code}",
+        "map_config": district_map_config(_regency_names(regencies)),
+    }
+    return render(request, "villages/province.html", context)
 
 
 @login_required
 def regency(request, code):
-    return HttpResponse(str(get_object_or_404(Regency, code=code)))
+    """A kabupaten/kota with its kecamatan: village counts and whether each has a pilot."""
+    regency = get_object_or_404(
+        Regency.objects.select_related("province").defer("boundary", "province__boundary"),
+        code=code,
+    )
+    districts = list(
+        District.objects.in_regency(regency)
+        .with_pilot_status()
+        .annotate(
+            village_count=Count("villages", distinct=True),
+            desa_count=Count("villages", filter=Q(villages__kind=VillageKind.DESA), distinct=True),
+        )
+        .defer("boundary")
+        .order_by("code")
+    )
+    for district in districts:
+        district.kelurahan_count = district.village_count - district.desa_count
+    with_pilot = sum(1 for d in districts if d.has_pilot)
+    context = {
+        "regency": regency,
+        "province": regency.province,
+        "districts": districts,
+        "districts_with_pilot": with_pilot,
+        "village_total": sum(d.village_count for d in districts),
+        "map_url": f"{reverse('api:district-geojson')}?regency={regency.code}",
+        "map_config": district_map_config({regency.code: regency.name}),
+    }
+    return render(request, "villages/regency.html", context)
 
 
 @login_required
 def district(request, code):
-    return HttpResponse(str(get_object_or_404(District, code=code)))
+    """A kecamatan with all its desa/kelurahan, their postal codes and pilot status."""
+    district = get_object_or_404(
+        District.objects.select_related("regency__province").defer(
+            "boundary", "regency__boundary", "regency__province__boundary"
+        ),
+        code=code,
+    )
+    villages = list(
+        Village.objects.in_district(district)
+        .select_related("pilot")
+        .defer("boundary")
+        .order_by("code")
+    )
+    pilots = [v.pilot for v in villages if _pilot_of(v) is not None]
+    context = {
+        "district": district,
+        "regency": district.regency,
+        "province": district.regency.province,
+        "villages": villages,
+        "desa_count": sum(v.kind == VillageKind.DESA for v in villages),
+        "kelurahan_count": sum(v.kind == VillageKind.KELURAHAN for v in villages),
+        "selected_pilots": [p for p in pilots if p.status == PilotStatus.SELECTED],
+        "proposed_pilots": [p for p in pilots if p.status == PilotStatus.PROPOSED],
+        "map_url": f"{reverse('api:village-geojson')}?district={district.code}",
+        "map_config": village_map_config(),
+    }
+    return render(request, "villages/district.html", context)
+
+
+def _pilot_of(village):
+    """The village's pilot record or None (the reverse one-to-one raises when there is none)."""
+    try:
+        return village.pilot
+    except Pilot.DoesNotExist:
+        return None
+
+
+def _village_for_page(code):
+    return get_object_or_404(
+        Village.objects.select_related(
+            "district__regency__province", "pilot__recorded_by", "pilot__decided_by"
+        ).defer(
+            "boundary",
+            "district__boundary",
+            "district__regency__boundary",
+            "district__regency__province__boundary",
+        ),
+        code=code,
+    )
+
+
+def _render_village(request, village, *, propose_form=None, decide_form=None):
+    user = request.user
+    pilot = _pilot_of(village)
+    can_propose = user.has_perm("villages.add_pilot") and (
+        pilot is None or pilot.status in (PilotStatus.REJECTED, PilotStatus.WITHDRAWN)
+    )
+    decisions = ALLOWED_DECISIONS[PilotStatus(pilot.status)] if pilot else set()
+    can_decide = user.has_perm("villages.change_pilot") and bool(decisions)
+    district = village.district
+    context = {
+        "village": village,
+        "district": district,
+        "regency": district.regency,
+        "province": district.regency.province,
+        "pilot": pilot,
+        "can_propose": can_propose or propose_form is not None,
+        "can_decide": can_decide or decide_form is not None,
+        "propose_form": propose_form or PilotProposeForm(),
+        "decide_form": decide_form or PilotDecideForm(),
+        "decisions": [
+            (status, label) for status, label in PilotStatus.choices if status in decisions
+        ],
+        "map_url": f"{reverse('api:village-geojson')}?district={district.code}",
+        "map_config": village_map_config(),
+    }
+    return render(request, "villages/village.html", context)
 
 
 @login_required
 def village(request, code):
-    return HttpResponse(str(get_object_or_404(Village, code=code)))
+    """A desa/kelurahan: its facts, its place on the map and its pilot record."""
+    return _render_village(request, _village_for_page(code))
+
+
+@login_required
+@require_POST
+def village_propose(request, code):
+    """Propose the village as desa percontohan (needs `villages.add_pilot`)."""
+    if not request.user.has_perm("villages.add_pilot"):
+        raise PermissionDenied
+    village = _village_for_page(code)
+    form = PilotProposeForm(request.POST)
+    if form.is_valid() and form.save(village=village, by=request.user):
+        messages.success(
+            request, _("%(village)s was proposed as a pilot village.") % {"village": village.name}
+        )
+        return redirect(village)
+    return _render_village(request, village, propose_form=form)
+
+
+@login_required
+@require_POST
+def village_decide(request, code):
+    """Select, reject or withdraw the village's pilot (needs `villages.change_pilot`)."""
+    if not request.user.has_perm("villages.change_pilot"):
+        raise PermissionDenied
+    village = _village_for_page(code)
+    pilot = _pilot_of(village)
+    if pilot is None:
+        messages.error(request, _("This village has not been proposed as a pilot."))
+        return redirect(village)
+    form = PilotDecideForm(request.POST)
+    if form.is_valid() and form.save(pilot=pilot, by=request.user):
+        pilot = Pilot.objects.get(pk=pilot.pk)
+        messages.success(
+            request,
+            _("Decision recorded: %(village)s is now %(status)s.")
+            % {"village": village.name, "status": pilot.get_status_display().lower()},
+        )
+        return redirect(village)
+    return _render_village(request, village, decide_form=form)
+
+
+# --- Search and lists ----------------------------------------------------------------------------
+
+
+@login_required
+def search(request):
+    """Kabupaten/kota, kecamatan and desa/kelurahan by name or by the start of their code."""
+    q = request.GET.get("q", "").strip()
+    context = {"q": q, "village_kinds": VillageKind.choices}
+    if q:
+        regencies = RegencyFilterSet(
+            {"q": q}, queryset=Regency.objects.defer("boundary").order_by("code")
+        ).qs
+        districts = DistrictFilterSet(
+            {"q": q},
+            queryset=District.objects.with_pilot_status()
+            .select_related("regency")
+            .defer("boundary", "regency__boundary")
+            .order_by("code"),
+        ).qs
+        village_filter = VillageFilterSet(
+            {"q": q, "kind": request.GET.get("kind", "")},
+            queryset=Village.objects.select_related("district__regency", "pilot")
+            .defer("boundary", "district__boundary", "district__regency__boundary")
+            .order_by("code"),
+        )
+        page = Paginator(village_filter.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            {
+                "regencies": list(regencies),
+                "districts": list(districts),
+                "page": page,
+                "kind": village_filter.form.cleaned_data.get("kind", ""),
+            }
+        )
+    return render(request, "villages/search.html", context)
+
+
+@login_required
+def pilots(request):
+    """Pilot villages filtered by status, kabupaten/kota and kecamatan."""
+    queryset = (
+        Pilot.objects.filter(village__district__regency__province_id=HOME_PROVINCE)
+        .select_related("village__district__regency", "decided_by")
+        .defer(
+            "village__boundary",
+            "village__district__boundary",
+            "village__district__regency__boundary",
+        )
+        .order_by("village__code")
+    )
+    filterset = PilotFilterSet(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PILOTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    regencies = list(
+        Regency.objects.filter(province_id=HOME_PROVINCE).only("code", "name").order_by("code")
+    )
+    districts = list(
+        District.objects.filter(regency__province_id=HOME_PROVINCE)
+        .only("code", "name", "regency_id")
+        .order_by("code")
+    )
+    by_regency = {r.code: (r, []) for r in regencies}
+    for d in districts:
+        by_regency[d.regency_id][1].append(d)
+    data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "statuses": PilotStatus.choices,
+        "regencies": regencies,
+        "district_groups": list(by_regency.values()),
+        "current": {
+            "status": data.get("status") or "",
+            "regency": data.get("regency") or "",
+            "district": data.get("district") or "",
+        },
+    }
+    return render(request, "villages/pilots.html", context)
