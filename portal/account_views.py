@@ -46,6 +46,7 @@ def token_revoke(request, pk):
     return redirect("account:tokens")
 
 
+@login_required
 @permission_required("portal.invite_user", raise_exception=True)
 def invite(request):
     form = InviteForm(request.POST or None)
@@ -66,6 +67,7 @@ def invite(request):
     return render(request, "portal/account/invite.html", {"form": form})
 
 
+@login_required
 @permission_required("portal.view_organisation", raise_exception=True)
 def organisations(request):
     filterset = OrganisationFilterSet(
@@ -74,6 +76,7 @@ def organisations(request):
     return render(request, "portal/account/organisations.html", {"filterset": filterset})
 
 
+@login_required
 @permission_required("portal.change_organisation", raise_exception=True)
 def organisation_edit(request, pk=None):
     organisation = (
@@ -94,6 +97,7 @@ def organisation_edit(request, pk=None):
     )
 
 
+@login_required
 @permission_required("portal.view_audit", raise_exception=True)
 def audit(request):
     """Every recorded change, newest first, filterable by model, object, user, label and date."""
