@@ -1,0 +1,115 @@
+"""Benchmark: `import_regions` on the national files against PostgreSQL's own COPY.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/import_vs_copy.py [DIR] [--rounds 5] [--database bench_import]
+
+Creates (once) a scratch database with PostGIS and the Django migrations, then alternates, N
+rounds: (a) the importer called in-process on empty registry tables (TRUNCATE between rounds),
+timed from the call to its return, then a second call with nothing to change; (b) CREATE TABLE
+with text columns + COPY ... FROM STDIN (FORMAT csv, HEADER true) of the same four files + commit.
+Prints per-round times, medians and the ratio import/COPY. The Python/Django start is excluded:
+the database connection is opened before timing.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+FILES = (
+    ("provinces", ("code", "name")),
+    ("regencies", ("code", "province_code", "name")),
+    ("districts", ("code", "regency_code", "name")),
+    ("villages", ("code", "district_code", "name")),
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("directory", nargs="?", default="/work/shared/data/idn-area-data")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database", default="bench_import")
+    parser.add_argument("--host", default="127.0.0.1")
+    args = parser.parse_args()
+
+    server = f"-h {args.host} -U postgres"
+    exists = subprocess.run(
+        f"psql {server} -Atc \"SELECT 1 FROM pg_database WHERE datname = '{args.database}'\"",
+        shell=True, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    if not exists:
+        subprocess.run(f"createdb {server} {args.database}", shell=True, check=True)
+    subprocess.run(
+        f'psql {server} -q -d {args.database} -c "CREATE EXTENSION IF NOT EXISTS postgis"',
+        shell=True, check=True,
+    )  # fmt: skip
+    os.environ["DATABASE_URL"] = f"postgis://postgres@{args.host}:5432/{args.database}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(REPO))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from villages.importers import import_regions
+
+    call_command("migrate", verbosity=0)
+    directory = Path(args.directory)
+    connection.ensure_connection()
+
+    def empty_registry() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE villages_pilot, villages_village, villages_district, "
+                "villages_regency, villages_province"
+            )
+
+    def run_import() -> float:
+        start = time.perf_counter()
+        import_regions(directory=directory)
+        return time.perf_counter() - start
+
+    def run_copy() -> float:
+        with connection.cursor() as cursor:
+            for name, _columns in FILES:
+                cursor.execute(f"DROP TABLE IF EXISTS bare_{name}")
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, columns in FILES:
+                cursor.execute(
+                    f"CREATE TABLE bare_{name} ({', '.join(f'{c} text' for c in columns)})"
+                )
+                with (directory / f"{name}.csv").open(encoding="utf-8") as handle:
+                    cursor.copy_expert(
+                        f"COPY bare_{name} FROM STDIN WITH (FORMAT csv, HEADER true)", handle
+                    )
+        return time.perf_counter() - start
+
+    imports, again, copies = [], [], []
+    print(f"{'round':>5} {'import':>9} {'no-change':>10} {'COPY':>9} {'ratio':>7}")
+    for number in range(1, args.rounds + 1):
+        empty_registry()
+        first = run_import()
+        second = run_import()
+        copy = run_copy()
+        imports.append(first)
+        again.append(second)
+        copies.append(copy)
+        print(f"{number:>5} {first:>8.3f}s {second:>9.3f}s {copy:>8.3f}s {first / copy:>7.1f}")
+    median_import = statistics.median(imports)
+    median_again = statistics.median(again)
+    median_copy = statistics.median(copies)
+    print(
+        f"median {median_import:.3f}s import, {median_again:.3f}s no-change import, "
+        f"{median_copy:.3f}s COPY; ratio import/COPY {median_import / median_copy:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
