@@ -67,7 +67,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE villages_pilot, villages_village, villages_district, "
-                "villages_regency, villages_province"
+                "villages_regency, villages_province CASCADE"
             )
 
     def run_import() -> float:

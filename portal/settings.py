@@ -9,6 +9,8 @@ and without DEBUG there is no default SECRET_KEY.
 from pathlib import Path
 
 import environ
+import pghistory
+import pgtrigger
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -249,6 +251,13 @@ LEAFLET_CONFIG = {
 
 # --- Audit trail (django-pghistory: database triggers, so QuerySet.update() is recorded too) -----
 PGHISTORY_DEFAULT_TRACKERS = None
+# Statement-level triggers: one INSERT into the event table per statement, so bulk imports and
+# QuerySet.update() stay fast while every row is still recorded.
+PGHISTORY_LEVEL = pgtrigger.Statement
+# Event rows are read by object (pgh_obj) and context; their copies of foreign keys need no index.
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_OBJ_FIELD = pghistory.ObjForeignKey(db_index=True)
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextForeignKey(db_index=True)
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 # --- Security -------------------------------------------------------------------------------------

@@ -64,11 +64,14 @@ class AdministrativeUnit(models.Model):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["boundary", "updated_at"],
+    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
 )
 class Province(AdministrativeUnit):
     """A provinsi, e.g. 17 Bengkulu."""
 
-    code = models.CharField(_("Kemendagri code"), max_length=2, primary_key=True)
+    code = models.CharField(
+        _("Kemendagri code"), max_length=2, primary_key=True, db_collation="C"
+    )
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
     population = models.PositiveIntegerField(_("population"), null=True)
 
@@ -113,11 +116,14 @@ class RegencyQuerySet(models.QuerySet):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["boundary", "updated_at"],
+    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
 )
 class Regency(AdministrativeUnit):
     """A kabupaten or kota, e.g. 17.01 Kabupaten Bengkulu Selatan, 17.71 Kota Bengkulu."""
 
-    code = models.CharField(_("Kemendagri code"), max_length=5, primary_key=True)
+    code = models.CharField(
+        _("Kemendagri code"), max_length=5, primary_key=True, db_collation="C"
+    )
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
     )
@@ -232,11 +238,14 @@ class PilotTarget:
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["boundary", "updated_at"],
+    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
 )
 class District(AdministrativeUnit):
     """A kecamatan, e.g. 17.01.01 Kedurang."""
 
-    code = models.CharField(_("Kemendagri code"), max_length=8, primary_key=True)
+    code = models.CharField(
+        _("Kemendagri code"), max_length=8, primary_key=True, db_collation="C"
+    )
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency/city")
     )
@@ -284,16 +293,20 @@ class VillageQuerySet(models.QuerySet):
     pghistory.UpdateEvent(),
     pghistory.DeleteEvent(),
     exclude=["boundary", "updated_at"],
+    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
 )
 class Village(AdministrativeUnit):
     """A desa or kelurahan, e.g. 17.01.01.2001 Batu Ampar."""
 
-    code = models.CharField(_("Kemendagri code"), max_length=13, primary_key=True)
+    code = models.CharField(
+        _("Kemendagri code"), max_length=13, primary_key=True, db_collation="C"
+    )
     district = models.ForeignKey(
         District,
         on_delete=models.PROTECT,
         related_name="villages",
         verbose_name=_("district (kecamatan)"),
+        db_index=False,  # indexed in Meta without a LIKE twin: codes use the C collation
     )
     kind = models.CharField(_("kind"), max_length=10, choices=VillageKind.choices)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
@@ -312,9 +325,7 @@ class Village(AdministrativeUnit):
                 condition=Q(kind__in=VillageKind.values), name="village_kind_valid"
             ),
         ]
-        indexes = [
-            models.Index(fields=["name"], name="village_name_idx"),
-        ]
+        indexes = [models.Index(fields=["district"], name="village_district_idx")]
 
     def get_absolute_url(self):
         return reverse("villages:village", args=[self.code])

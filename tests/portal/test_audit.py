@@ -1,7 +1,6 @@
 """The audit trail records who changed what, when, through what, with the values before and after:
 through a page, the API, QuerySet.update() and a management command alike."""
 
-
 import pytest
 from django.core.management import call_command
 from pghistory.models import Events

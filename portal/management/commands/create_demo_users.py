@@ -4,7 +4,8 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.management.base import BaseCommand
+
+from portal.management.base import AuditedCommand
 
 DEMO_USERS = [
     # username, description, superuser, permissions (app_label.codename)
@@ -19,7 +20,7 @@ DEMO_USERS = [
 ]
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create demo accounts (admin, staf, petugas) with random passwords, printed once."
 
     def add_arguments(self, parser):

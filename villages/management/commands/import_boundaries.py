@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from portal.management.base import AuditedCommand
 from villages.importers import ImportDataError, import_boundaries
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Set the boundary and centroid of registry units from GeoJSON boundary files "
         "(WGS84 lon/lat) and centroid CSV files (code,name,level,lat,lng). PATH is a file or a "

@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from portal.management.base import AuditedCommand
 from villages.importers import ImportDataError, import_regions
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Create or update provinces, regencies, districts and villages from the idn-area-data "
         "CSV files (provinces.csv, regencies.csv, districts.csv, villages.csv) of DIR. "

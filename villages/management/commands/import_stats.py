@@ -2,12 +2,13 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from portal.management.base import AuditedCommand
 from villages.importers import ImportDataError, import_stats
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = (
         "Set population (*penduduk.csv: code,name,male,female,total), area (*luas.csv: "
         "code,name,area_km2) and postal codes (*kodepos.csv: code,name_idn_area_data,postal_code) "
