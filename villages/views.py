@@ -225,6 +225,15 @@ def _village_for_page(code):
     )
 
 
+def decision_actions() -> dict:
+    """Button labels of the decisions: verbs, where the statuses are past participles."""
+    return {
+        PilotStatus.SELECTED: _("Select as pilot"),
+        PilotStatus.REJECTED: _("Reject"),
+        PilotStatus.WITHDRAWN: _("Withdraw"),
+    }
+
+
 def _render_village(request, village, *, propose_form=None, decide_form=None):
     user = request.user
     pilot = _pilot_of(village)
@@ -245,7 +254,7 @@ def _render_village(request, village, *, propose_form=None, decide_form=None):
         "propose_form": propose_form or PilotProposeForm(),
         "decide_form": decide_form or PilotDecideForm(),
         "decisions": [
-            (status, label) for status, label in PilotStatus.choices if status in decisions
+            (status, label) for status, label in decision_actions().items() if status in decisions
         ],
         "map_url": f"{reverse('api:village-geojson')}?district={district.code}",
         "map_config": village_map_config(),

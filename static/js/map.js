@@ -11,7 +11,8 @@
  *
  * The config object (rendered server-side with `json_script`, so already translated):
  *   { colorProperty, colors: {"true": "#…", …}, defaultColor, legendTitle,
- *     legend: [{color, label}], tooltip: [{property, label, lookup: {value: text}}],
+ *     legend: [{color, label}], legendPosition: "topright" (a Leaflet control corner),
+ *     tooltip: [{property, label, lookup: {value: text}}],
  *     titleProperty: "name", linkTemplate }
  * Data attributes win over the config. Base tiles are optional: without a tiles URL, or when
  * tiles fail to load, the portal's own layer still draws. After loading, the element gets
@@ -47,6 +48,7 @@
       defaultColor: config.defaultColor || DEFAULT_COLOR,
       legendTitle: config.legendTitle || "",
       legend: config.legend || [],
+      legendPosition: data.legendPosition || config.legendPosition || "topright",
       tooltip: config.tooltip || [],
       titleProperty: config.titleProperty || "name",
       linkTemplate: data.linkTemplate || config.linkTemplate || "",
@@ -108,7 +110,7 @@
     if (!config.legend.length) {
       return;
     }
-    var legend = L.control({ position: "bottomright" });
+    var legend = L.control({ position: config.legendPosition });
     legend.onAdd = function () {
       var box = L.DomUtil.create("div", "map-legend");
       if (config.legendTitle) {
@@ -224,7 +226,7 @@
         var focus = highlighted || layer;
         var bounds = focus.getBounds ? focus.getBounds() : null;
         if (bounds && bounds.isValid()) {
-          map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14 });
+          map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14, animate: false });
         }
         if (highlighted && highlighted.bringToFront) {
           highlighted.bringToFront();
