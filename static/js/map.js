@@ -225,6 +225,9 @@
         }).addTo(map);
         var focus = highlighted || layer;
         var bounds = focus.getBounds ? focus.getBounds() : null;
+        if (bounds && highlighted) {
+          bounds = bounds.pad(0.6); // show the neighbours around the highlighted unit
+        }
         if (bounds && bounds.isValid()) {
           map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14, animate: false });
         }
