@@ -1,6 +1,5 @@
 """The staff landing page and the health check."""
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from villages.models import (
     Village,
     VillageKind,
 )
-from villages.views import HOME_PROVINCE, district_map_config
+from villages.views import HOME_PROVINCE, district_map_config, registry_page
 
 from .health import check_broker, check_database
 
@@ -46,7 +45,7 @@ def registry_counts(province_code: str) -> dict:
     }
 
 
-@login_required
+@registry_page
 def dashboard(request):
     """Staff landing page, in sections: registry counts, the pilot target and the kecamatan map.
 

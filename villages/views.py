@@ -6,7 +6,7 @@ geometries) are never loaded by the pages — the maps fetch them from the GeoJS
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -14,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from portal.scopes import scoped
 
 from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
 from .forms import PilotDecideForm, PilotProposeForm
@@ -31,6 +33,15 @@ from .services import ALLOWED_DECISIONS
 
 #: The province this portal serves (Bengkulu).
 HOME_PROVINCE = "17"
+
+#: Every role may read the registry (reference data); a logged-in user without a role may not.
+REGISTRY_PERMISSION = "villages.view_village"
+
+
+def registry_page(view):
+    """Anonymous visitors go to the login page; a user whose role cannot read the registry, 403."""
+    return login_required(permission_required(REGISTRY_PERMISSION, raise_exception=True)(view))
+
 
 SEARCH_PAGE_SIZE = 25
 PILOTS_PAGE_SIZE = 50
@@ -108,7 +119,7 @@ def _regency_names(regencies) -> dict[str, str]:
 # --- Registry pages ------------------------------------------------------------------------------
 
 
-@login_required
+@registry_page
 def province(request, code):
     """A province (Bengkulu) with its kabupaten/kota, their sizes and pilot progress."""
     province = get_object_or_404(Province.objects.defer("boundary"), code=code)
@@ -140,7 +151,7 @@ def province(request, code):
     return render(request, "villages/province.html", context)
 
 
-@login_required
+@registry_page
 def regency(request, code):
     """A kabupaten/kota with its kecamatan: village counts and whether each has a pilot."""
     regency = get_object_or_404(
@@ -172,7 +183,7 @@ def regency(request, code):
     return render(request, "villages/regency.html", context)
 
 
-@login_required
+@registry_page
 def district(request, code):
     """A kecamatan with all its desa/kelurahan, their postal codes and pilot status."""
     district = get_object_or_404(
@@ -262,7 +273,7 @@ def _render_village(request, village, *, propose_form=None, decide_form=None):
     return render(request, "villages/village.html", context)
 
 
-@login_required
+@registry_page
 def village(request, code):
     """A desa/kelurahan: its facts, its place on the map and its pilot record."""
     return _render_village(request, _village_for_page(code))
@@ -310,7 +321,7 @@ def village_decide(request, code):
 # --- Search and lists ----------------------------------------------------------------------------
 
 
-@login_required
+@registry_page
 def search(request):
     """Kabupaten/kota, kecamatan and desa/kelurahan by name or by the start of their code."""
     q = request.GET.get("q", "").strip()
@@ -344,10 +355,10 @@ def search(request):
     return render(request, "villages/search.html", context)
 
 
-@login_required
+@registry_page
 def pilots(request):
     """Pilot villages filtered by status, kabupaten/kota and kecamatan."""
-    queryset = (
+    queryset = scoped(
         Pilot.objects.filter(village__district__regency__province_id=HOME_PROVINCE)
         .select_related("village__district__regency", "decided_by")
         .defer(
@@ -355,7 +366,8 @@ def pilots(request):
             "village__district__boundary",
             "village__district__regency__boundary",
         )
-        .order_by("village__code")
+        .order_by("village__code"),
+        request.user,
     )
     filterset = PilotFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PILOTS_PAGE_SIZE).get_page(request.GET.get("page"))

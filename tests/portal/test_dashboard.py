@@ -10,8 +10,9 @@ from villages.services import pilot_decide, pilot_propose
 
 pytestmark = pytest.mark.django_db
 
-# session, user, Bengkulu, province count, regency counts, village counts, pilot counts, target
-DASHBOARD_QUERIES = 8
+# session, user, user and role permissions, Bengkulu, province count, regency counts, village
+# counts, pilot counts, the pilot target
+DASHBOARD_QUERIES = 10
 
 
 def test_dashboard_needs_login(client):

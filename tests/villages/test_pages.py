@@ -226,11 +226,11 @@ def test_empty_search_shows_the_form(staff_client):
 
 
 # --- Query counts ---------------------------------------------------------------------------------
-# Every page reads a constant number of queries whatever its size. The two first queries are the
-# session and the user of the logged-in client.
+# Every page reads a constant number of queries whatever its size. The first four are the session,
+# the user and the user's and role's permissions (the registry read permission is checked).
 
-DISTRICT_QUERIES = 4  # session, user, kecamatan (+ kabupaten, province), villages (+ pilot)
-REGENCY_QUERIES = 4  # session, user, kabupaten (+ province), kecamatan with counts
+DISTRICT_QUERIES = 6  # those four, kecamatan (+ kabupaten, province), villages (+ pilot)
+REGENCY_QUERIES = 6  # those four, kabupaten (+ province), kecamatan with counts
 
 
 def test_district_page_query_count_is_constant(staff_client, django_assert_num_queries):

@@ -216,8 +216,17 @@ def test_user_without_permission_gets_403(plain_client, admin_user):
     assert Pilot.objects.get().status == PilotStatus.PROPOSED
 
 
-def test_user_without_permission_sees_no_forms(plain_client):
-    response = plain_client.get("/registry/villages/17.01.01.2001/")
+def test_user_without_a_role_cannot_read_the_registry(plain_client):
+    assert plain_client.get("/registry/villages/17.01.01.2001/").status_code == 403
+    assert plain_client.get("/registry/pilots/").status_code == 403
+    assert plain_client.get("/").status_code == 403
+
+
+def test_reader_sees_no_forms(client, django_user_model):
+    user = django_user_model.objects.create_user(username="reader", password="x-irr-123")
+    user.user_permissions.add(Permission.objects.get(codename="view_village"))
+    client.force_login(user)
+    response = client.get("/registry/villages/17.01.01.2001/")
     assert response.status_code == 200
     assert not response.context["can_propose"]
     assert "/propose/" not in response.content.decode()
@@ -225,7 +234,9 @@ def test_user_without_permission_sees_no_forms(plain_client):
 
 def test_add_permission_allows_proposing_but_not_deciding(client, django_user_model):
     user = django_user_model.objects.create_user(username="camat-desk", password="x-irr-123")
-    user.user_permissions.add(Permission.objects.get(codename="add_pilot"))
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_pilot", "view_village"])
+    )
     client.force_login(user)
     assert propose(client, "17.01.01.2001").status_code == 302
     assert decide(client, "17.01.01.2001", "selected").status_code == 403
