@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from portal.roles import Role
@@ -38,3 +39,15 @@ def pytest_collection_modifyitems(config, items):
     """Browser tests use `live_server`, whose transactional teardown empties every table; run them
     last so the registry loaded once per session serves every other test."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """API throttling and login-lockout counters live in Redis and outlive a test: start every
+    test without them, so one test's requests never throttle another's."""
+    client = cache._cache.get_client(None, write=True)
+    keys = [
+        key for pattern in ("*throttle_*", "*login-fail:*") for key in client.scan_iter(pattern)
+    ]
+    if keys:
+        client.delete(*keys)

@@ -2,11 +2,19 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from villages.models import District, Pilot, PilotStatus, Village, VillageKind
 from villages.services import pilot_decide, pilot_propose
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English (the interface defaults to Bahasa Indonesia)."""
+    with translation.override("en"):
+        yield
 
 
 def first_desa(district_code: str) -> Village:
