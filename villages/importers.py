@@ -8,12 +8,14 @@ Three importers, each behind a thin management command:
   centroid CSV) of units already in the registry;
 - `import_stats`: population, area and postal codes.
 
-Every importer works the same way: read and validate every file in Python first (the csv and json
-modules, streaming where it matters), collect up to `MAX_PROBLEMS` problems each naming its file and
-line (or GeoJSON feature), and write nothing unless the input is clean. Writes then happen in one
-transaction: the validated rows are copied (`COPY ... FROM STDIN`) into temporary staging tables and
-merged with set-based SQL that only touches rows whose values differ, which makes every import
-idempotent and fast enough for the national files (83,762 villages).
+`import_regions` stages the raw files with COPY and validates and merges them in PostgreSQL
+(see "import_regions: staging and merging in PostgreSQL" below), falling back to the Python reader
+to word any problem. The other importers read and validate every file in Python first (the csv
+and json modules, streaming where it matters), collect up to `MAX_PROBLEMS` problems each naming
+its file and line (or GeoJSON feature), and write nothing unless the input is clean. Writes then
+happen in one transaction: the validated rows are copied (`COPY ... FROM STDIN`) into temporary
+staging tables and merged with set-based SQL that only touches rows whose values differ, which makes
+every import idempotent and fast enough for the national files (83,762 villages).
 
 Geometry is never built from user-supplied spatial-reference text: GeoJSON is parsed with the json
 module, its `crs` member is compared as a plain string with the WGS84 names allowed, and geometries
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from .models import RegencyKind, VillageKind
 
@@ -499,34 +501,202 @@ def read_region_files(*, directory: Path, province: str | None = None) -> dict[L
     return data
 
 
-def _check_parents(cursor, data: dict[Level, _LevelRows], *, directory: Path) -> None:
-    """Every parent code must be in the files or already in the database."""
+# --- import_regions: staging and merging in PostgreSQL -------------------------------------------
+#
+# A national import is 91,599 rows. Parsing and checking them one by one in Python, then formatting
+# them again for COPY, cost more than PostgreSQL needs to load them, so the clean case runs in the
+# server:
+#
+# 1. Python reads each file's bytes and its header only (BOM dropped, columns checked), then hands
+#    the rest of the file as it is to `COPY ... FROM STDIN (FORMAT csv, ENCODING 'UTF8')` into a
+#    temporary table whose identity column numbers the records from 2 (the header is line 1).
+# 2. One statement per level trims the cells, keeps the rows of the imported scope and stages them
+#    with a primary key on the code; one query counts the rows that fail a check (code shape, name,
+#    parent prefix). A duplicate code breaks the primary key.
+# 3. Parents are checked with anti-joins against the staged parent level and its table.
+# 4. The registry tables are merged with one SELECT (changed rows, for the report), one UPDATE,
+#    one INSERT ... SELECT and one SELECT (units missing from the files) per level, so the audit
+#    triggers (statement level) fire once per statement and record every changed or created row.
+#
+# Anything the fast path cannot vouch for (a COPY error such as bytes that are not UTF-8 or a row
+# with the wrong number of values, a record spanning several lines, a blank line, a missing column,
+# a failed check, a duplicate code) sends the whole import down the Python reader above
+# (`read_region_files`), which words every problem exactly as it always has; if it finds none
+# (blank lines, say), its rows are staged instead and the merge goes on unchanged.
+
+#: The characters `str.strip()` removes, so that SQL's btrim() trims cells exactly like Python.
+_WHITESPACE = "".join(chr(point) for point in range(0x110000) if chr(point).isspace())
+
+#: Number of characters of each level's parent code (the code's prefix before its last dot).
+_PARENT_LENGTH = {2: 2, 3: 5, 4: 8}
+
+
+class _FastPathRefused(Exception):
+    """The input needs the Python reader (a problem to word, or an unusual layout)."""
+
+
+def _staging_name(level: Level) -> str:
+    return f"import_{level.singular}"
+
+
+def _kind_sql(level: Level, *, code: str) -> str:
+    """SQL for the kind the code column `code` implies, as RegencyKind.from_code (segment 7x is a
+    kota) and VillageKind.from_code (segment 1xxx is a kelurahan) decide it."""
+    if level is REGENCY:
+        yes, no = RegencyKind.KOTA.value, RegencyKind.KABUPATEN.value
+        return f"CASE WHEN substr({code}, 4, 1) = '7' THEN '{yes}' ELSE '{no}' END"
+    if level is VILLAGE:
+        yes, no = VillageKind.KELURAHAN.value, VillageKind.DESA.value
+        return f"CASE WHEN substr({code}, 10, 1) = '1' THEN '{yes}' ELSE '{no}' END"
+    return "NULL"
+
+
+def _create_level_staging(cursor, level: Level) -> None:
+    """The validated rows of `level`: line, code, parent code, name (codes in the C collation,
+    like the registry, so joins and sorts compare bytes)."""
+    _create_staging(
+        cursor,
+        _staging_name(level),
+        'line int NOT NULL, code text COLLATE "C" PRIMARY KEY, parent text COLLATE "C", '
+        "name text NOT NULL",
+    )
+
+
+def _stage_file(cursor, level: Level, *, directory: Path, prefix: str | None) -> None:
+    """Fast path for one file: COPY it as it is, then stage and check its rows in SQL.
+
+    Raises _FastPathRefused when the Python reader must take over.
+    """
+    path = directory / level.filename
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise _FastPathRefused from None
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    end = raw.find(b"\n")
+    if end < 0:
+        raise _FastPathRefused
+    try:
+        header = next(csv.reader([raw[:end].rstrip(b"\r").decode("utf-8")]))
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        raise _FastPathRefused from None
+    header = [cell.strip() for cell in header]
+    wanted = ["code", level.parent_column, "name"] if level.parent_column else ["code", "name"]
+    if any(column not in header for column in wanted):
+        raise _FastPathRefused
+    body = memoryview(raw)[end + 1 :]
+    records = raw.count(b"\n", end + 1) + (0 if raw.endswith(b"\n") else 1)
+
+    width = len(header)
+    cells = [f"c{number}" for number in range(1, width + 1)]
+    _create_staging(
+        cursor,
+        "import_raw",
+        "line int GENERATED ALWAYS AS IDENTITY (START 2), "
+        + ", ".join(f"{cell} text" for cell in cells),
+    )
+    try:
+        with transaction.atomic():  # a savepoint: a COPY error must not end the transaction
+            with connection.wrap_database_errors:
+                cursor.copy_expert(
+                    f"COPY import_raw ({', '.join(cells)}) FROM STDIN "
+                    "WITH (FORMAT csv, ENCODING 'UTF8')",
+                    io.BytesIO(body),
+                )
+            copied = cursor.rowcount
+    except DatabaseError:
+        raise _FastPathRefused from None
+    if copied != records:  # a blank line, a quoted line break, an end-of-data marker...
+        raise _FastPathRefused
+
+    def cell(column: str, *, spaces_only: bool = False) -> str:
+        # Codes are trimmed of spaces only: any other whitespace left around a code fails its
+        # shape check and hands the file to the Python reader, which strips like str.strip().
+        value = f"coalesce(c{header.index(column) + 1}, '')"
+        return f"btrim({value})" if spaces_only else f"btrim({value}, %(ws)s)"
+
+    staging = _staging_name(level)
+    parent = cell(level.parent_column, spaces_only=True) if level.parent_column else "NULL"
+    scope = "WHERE starts_with(code, %(prefix)s) OR code = %(province)s" if prefix else ""
+    params = {"ws": _WHITESPACE, "prefix": prefix, "province": prefix and prefix[:-1]}
+    try:
+        with transaction.atomic():  # a duplicate code breaks the primary key
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
+            cursor.execute(
+                f"""CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS
+                    SELECT line, code, parent, name FROM (
+                        SELECT line, {cell("code", spaces_only=True)} COLLATE "C" AS code,
+                               ({parent}) COLLATE "C" AS parent, {cell("name")} AS name
+                        FROM import_raw) raw
+                    {scope}""",  # noqa: S608
+                params,
+            )
+            cursor.execute(f"ALTER TABLE {staging} ADD PRIMARY KEY (code)")
+    except IntegrityError:
+        raise _FastPathRefused from None
+    checks = [
+        f"code ~ '^{level.pattern.pattern}$'",
+        "name <> ''",
+        f"char_length(name) <= {NAME_MAX_LENGTH}",
+    ]
+    if level.parent_column:
+        checks.append(f"parent = left(code, {_PARENT_LENGTH[level.depth]})")
+    cursor.execute(
+        f"SELECT EXISTS (SELECT FROM {staging} WHERE NOT ({' AND '.join(checks)}))"  # noqa: S608
+    )
+    if cursor.fetchone()[0]:
+        raise _FastPathRefused
+    cursor.execute("DROP TABLE import_raw")
+
+
+def _stage_python_rows(cursor, data: dict[Level, _LevelRows]) -> None:
+    """Stage the rows the Python reader validated (the slow path)."""
+    for level in LEVELS:
+        rows = data[level]
+        _create_level_staging(cursor, level)
+        copy_rows(
+            cursor,
+            table=_staging_name(level),
+            columns=("line", "code", "parent", "name"),
+            rows=((rows.lines[code], code, parent, name) for code, name, parent, _ in rows.rows),
+        )
+
+
+def _stage_region_files(cursor, *, directory: Path, province: str | None) -> None:
+    """Stage the validated rows of the four files (one temporary table per level); raise
+    ImportDataError, worded by the Python reader, when any file has a problem."""
+    prefix = f"{province}." if province else None
+    try:
+        for level in LEVELS:
+            _stage_file(cursor, level, directory=directory, prefix=prefix)
+    except _FastPathRefused:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_raw")
+        data = read_region_files(directory=directory, province=province)  # raises if any problem
+        _stage_python_rows(cursor, data)
+
+
+def _check_staged_parents(cursor, *, directory: Path) -> None:
+    """Every parent code must be in the files (the staged parent level) or in the database."""
     problems = Problems()
     for level in LEVELS[1:]:
         parent_level = LEVELS[level.depth - 2]
-        known = data[parent_level].lines
-        unknown = [code for code in data[level].parents if code not in known]
-        if not unknown:
-            continue
         cursor.execute(
-            f"SELECT code FROM {parent_level.table} WHERE code = ANY(%s)",  # noqa: S608
-            [unknown],
+            f"""SELECT s.line, s.code, s.parent FROM {_staging_name(level)} s
+                WHERE NOT EXISTS (SELECT FROM {_staging_name(parent_level)} p
+                                  WHERE p.code = s.parent)
+                  AND NOT EXISTS (SELECT FROM {parent_level.table} t WHERE t.code = s.parent)
+                ORDER BY s.line"""  # noqa: S608
         )
-        in_db = {code for (code,) in cursor.fetchall()}
-        absent = set(unknown) - in_db
-        if not absent:
-            continue
-        path = directory / level.filename
-        for code, _name, parent, _kind in data[level].rows:
-            if parent in absent:
-                problems.add(
-                    path=path,
-                    line=data[level].lines[code],
-                    message=(
-                        f"{level.parent_column} {parent} of {code} is neither in "
-                        f"{parent_level.filename} nor in the database"
-                    ),
-                )
+        for line, code, parent in cursor.fetchall():
+            problems.add(
+                path=directory / level.filename,
+                line=line,
+                message=(
+                    f"{level.parent_column} {parent} of {code} is neither in "
+                    f"{parent_level.filename} nor in the database"
+                ),
+            )
     problems.raise_if_any()
 
 
@@ -544,119 +714,143 @@ def import_regions(
     file is missing or malformed.
     """
     directory = Path(directory)
-    data = read_region_files(directory=directory, province=province)
-    if province:
-        scope = [province]
-    else:
-        scope = sorted({code[:2] for rows in data.values() for code in rows.lines})
-    if not any(rows.rows for rows in data.values()):
-        where = f" of province {province}" if province else ""
-        raise ImportDataError([f"{directory}: the files hold no rows{where} to import"])
-    report = RegionsReport(levels=[], scope=scope)
+    if province is not None and not PROVINCE.pattern.fullmatch(province):
+        raise ImportDataError([f"--province: malformed province code {province!r} (expected NN)"])
+    if not directory.is_dir():
+        raise ImportDataError([f"{directory}: not a directory"])
     with transaction.atomic(), connection.cursor() as cursor:
-        _check_parents(cursor, data, directory=directory)
-        cursor.execute("SELECT now()")
-        (now,) = cursor.fetchone()
+        # Room in memory for the audit triggers' transition tables and the merge's hash joins.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL client_min_messages = warning")
+        _stage_region_files(cursor, directory=directory, province=province)
+        counts = {}
+        for level in LEVELS:
+            cursor.execute(f"SELECT count(*) FROM {_staging_name(level)}")  # noqa: S608
+            counts[level] = cursor.fetchone()[0]
+        if not any(counts.values()):
+            where = f" of province {province}" if province else ""
+            raise ImportDataError([f"{directory}: the files hold no rows{where} to import"])
+        if province:
+            scope = [province]
+        else:
+            cursor.execute(
+                " UNION ".join(
+                    f"SELECT DISTINCT left(code, 2) FROM {_staging_name(level)}" for level in LEVELS
+                )
+                + " ORDER BY 1"
+            )
+            scope = [code for (code,) in cursor.fetchall()]
+        _check_staged_parents(cursor, directory=directory)
+        report = RegionsReport(levels=[], scope=scope)
         for level in LEVELS:
             report.levels.append(
-                _write_level(
-                    cursor, level, data[level], scope=scope, now=now, bulk_min_rows=bulk_min_rows
+                _merge_level(
+                    cursor, level, in_files=counts[level], scope=scope, bulk_min_rows=bulk_min_rows
                 )
             )
-            data[level].rows.clear()  # free memory as we go
+        for level in LEVELS:
+            cursor.execute(f"DROP TABLE {_staging_name(level)}")
     return report
 
 
-def _write_level(
-    cursor, level: Level, rows: _LevelRows, *, scope: list[str], now, bulk_min_rows: int
+def _merge_level(
+    cursor, level: Level, *, in_files: int, scope: list[str], bulk_min_rows: int
 ) -> LevelChanges:
-    """Merge the validated rows of `level` into its table; report what changed.
+    """Merge the staged rows of `level` into its table with set-based SQL; report what changed.
 
-    The rows of the imported scope are read once and compared in Python: new rows are copied
-    straight into the table (`COPY`), changed rows go through a staging table and one `UPDATE`,
-    and an import without changes writes nothing.
+    Changed rows are read once (old and new values, for the report) and written by one UPDATE;
+    new rows by one INSERT ... SELECT; an import without changes writes nothing.
     """
-    changes = LevelChanges(level=level, in_files=len(rows.rows))
-    table, fk = level.table, level.parent_fk
+    changes = LevelChanges(level=level, in_files=in_files)
+    table, fk, staging = level.table, level.parent_fk, _staging_name(level)
+    kind = _kind_sql(level, code="s.code")
+    # Units of the scope that the files lack (read before inserting: a first load finds an empty
+    # table here).
     cursor.execute(
-        f"""SELECT code, name, {fk or "NULL"}, {"kind" if level.kind else "NULL"}
-            FROM {table} WHERE left(code, 2) = ANY(%s)""",  # noqa: S608
+        f"""SELECT t.code, t.name FROM {table} t
+            WHERE left(t.code, 2) = ANY(%s)
+              AND NOT EXISTS (SELECT FROM {staging} s WHERE s.code = t.code)
+            ORDER BY t.code""",  # noqa: S608
         [scope],
     )
-    existing = {code: values for code, *values in cursor.fetchall()}
-    new: list[tuple] = []
-    changed: list[tuple] = []
-    pop = existing.pop
-    for row in rows.rows:
-        old = pop(row[0], None)
-        if old is None:
-            new.append(row)
-        elif old[0] != row[1] or old[1] != row[2] or old[2] != row[3]:
-            changed.append(row)
-            if old[0] != row[1]:
-                changes.renamed.append((row[0], old[0], row[1]))
-            if old[1] != row[2]:
-                changes.moved.append((row[0], old[1], row[2]))
-    changes.missing = sorted((code, values[0]) for code, values in existing.items())
-    changes.renamed.sort()
-    changes.moved.sort()
+    changes.missing = cursor.fetchall()
 
-    columns = ["code", "name"]
+    # The compared values: what the table holds (t) and what the files say (s).
+    old, new = ["t.name"], ["s.name"]
     if fk:
-        columns.append(fk)
+        old.append(f"t.{fk}")
+        new.append("s.parent")
     if level.kind:
-        columns.append("kind")
-    if level is VILLAGE:
-        columns.append("postal_code")
-    columns.append("updated_at")
-    stamp = now.isoformat()
+        old.append("t.kind")
+        new.append(kind)
+    differs = f"({', '.join(old)}) IS DISTINCT FROM ({', '.join(new)})"
 
-    def copy_lines(selected: list[tuple]) -> Iterator[str]:
-        escapes = _COPY_ESCAPES
-        for code, name, parent, kind in selected:
-            values = [code, name.translate(escapes)]
-            if fk:
-                values.append(parent)
-            if kind:
-                values.append(kind)
-            if level is VILLAGE:
-                values.append("")
-            values.append(stamp)
-            yield "\t".join(values)
-
-    if new:
-        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
-        (in_table,) = cursor.fetchone()
-        bulk = len(new) >= bulk_min_rows and len(new) > in_table
-        restore = _drop_secondary_structures(cursor, table) if bulk else []
-        _copy_lines(cursor, table=table, columns=columns, lines=copy_lines(new))
-        for statement in restore:
-            cursor.execute(statement)
-        changes.created = len(new)
-    if changed:
-        staging = f"import_{level.singular}"
-        _create_staging(
-            cursor,
-            staging,
-            ", ".join(
-                f"{column} text" if column != "updated_at" else "updated_at timestamptz"
-                for column in columns
-            ),
-        )
-        _copy_lines(cursor, table=staging, columns=columns, lines=copy_lines(changed))
-        assignments = ", ".join(f"{c} = s.{c}" for c in columns if c not in ("code", "postal_code"))
+    cursor.execute(
+        f"""SELECT s.code, t.name, s.name, {f"t.{fk}, s.parent" if fk else "NULL, NULL"}
+            FROM {staging} s JOIN {table} t ON t.code = s.code
+            WHERE {differs}
+            ORDER BY s.code"""  # noqa: S608
+    )
+    differing = cursor.fetchall()
+    for code, old_name, new_name, old_parent, new_parent in differing:
+        if old_name != new_name:
+            changes.renamed.append((code, old_name, new_name))
+        if old_parent != new_parent:
+            changes.moved.append((code, old_parent, new_parent))
+    if differing:
+        assignments = ["name = s.name", "updated_at = now()"]
+        if fk:
+            assignments.append(f"{fk} = s.parent")
+        if level.kind:
+            assignments.append(f"kind = {kind}")
         cursor.execute(
-            f"UPDATE {table} t SET {assignments} FROM {staging} s WHERE t.code = s.code"  # noqa: S608
+            f"""UPDATE {table} t SET {", ".join(assignments)} FROM {staging} s
+                WHERE t.code = s.code AND {differs}"""  # noqa: S608
         )
         changes.updated = cursor.rowcount
-        cursor.execute(f"DROP TABLE {staging}")
+
+    cursor.execute(
+        f"""SELECT count(*) FROM {staging} s
+            WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.code = s.code)"""  # noqa: S608
+    )
+    (to_create,) = cursor.fetchone()
+    if to_create:
+        # A large load into a (nearly) empty table drops and rebuilds the secondary indexes of
+        # the table and of its audit event table (whose rows the insert trigger writes).
+        restore = []
+        if to_create >= bulk_min_rows:
+            for target in (table, f"{table}event"):
+                if _holds_fewer_rows(cursor, target, than=to_create):
+                    restore += _drop_secondary_structures(cursor, target)
+        columns = ["code", "name", "updated_at"]
+        selected = ["s.code", "s.name", "now()"]
+        if fk:
+            columns.append(fk)
+            selected.append("s.parent")
+        if level.kind:
+            columns.append("kind")
+            selected.append(kind)
+        if level is VILLAGE:
+            columns.append("postal_code")
+            selected.append("''")
+        cursor.execute(
+            f"""INSERT INTO {table} ({", ".join(columns)})
+                SELECT {", ".join(selected)} FROM {staging} s
+                WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.code = s.code)
+                ORDER BY s.code"""  # noqa: S608
+        )
+        changes.created = cursor.rowcount
+        for statement in restore:
+            cursor.execute(statement)
+
     return changes
 
 
-def _copy_lines(cursor, *, table: str, columns: Sequence[str], lines: Iterable[str]) -> None:
-    """COPY pre-formatted text-format lines into `table` (trusted identifiers only)."""
-    buffer = io.StringIO("\n".join(lines) + "\n")
-    cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+def _holds_fewer_rows(cursor, table: str, *, than: int) -> bool:
+    """Whether `table` (a trusted identifier) holds fewer than `than` rows; reads at most `than`
+    rows, so a large audit table costs no full count."""
+    cursor.execute(f"SELECT count(*) FROM (SELECT FROM {table} LIMIT %s) rows", [than])  # noqa: S608
+    return cursor.fetchone()[0] < than
 
 
 def _drop_secondary_structures(cursor, table: str) -> list[str]:

@@ -256,12 +256,68 @@ def test_bulk_load_path_keeps_indexes_and_foreign_keys(tmp_path):
             )
             return indexes, cursor.fetchone()[0]
 
-    before = structures()
+    def event_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+                   WHERE indrelid = 'villages_villageevent'::regclass ORDER BY 1"""
+            )
+            return cursor.fetchall()
+
+    before = structures(), event_indexes()
     write_files(tmp_path)
     report = import_regions(directory=tmp_path, bulk_min_rows=1)
     assert report.levels[-1].created == 3
-    assert structures() == before
+    assert (structures(), event_indexes()) == before
     assert Village.objects.filter(code__startswith="99.").count() == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bulk_min_rows", [1, 1_000_000], ids=["bulk", "incremental"])
+def test_every_created_and_changed_row_gets_its_audit_event(tmp_path, bulk_min_rows):
+    """The merge writes with set-based statements; the statement-level audit triggers must still
+    record one event per created or changed row (also when indexes are rebuilt)."""
+    from django.apps import apps
+
+    VillageEvent = apps.get_model("villages", "VillageEvent")  # noqa: N806
+
+    write_files(tmp_path)
+    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)
+    inserts = VillageEvent.objects.filter(pgh_label="insert", code__startswith="99.")
+    assert sorted(inserts.values_list("code", flat=True)) == [
+        "99.01.01.2001",
+        "99.01.01.2002",
+        "99.71.01.1001",
+    ]
+    write_files(tmp_path, villages=VILLAGES.replace("Desa Dua", "Desa Dua Baru"))
+    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)
+    updates = VillageEvent.objects.filter(pgh_label="update", code__startswith="99.")
+    assert list(updates.values_list("code", "name")) == [("99.01.01.2002", "Desa Dua Baru")]
+    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)  # no change, no event
+    assert VillageEvent.objects.filter(code__startswith="99.").count() == 4
+
+
+@pytest.mark.django_db
+def test_layouts_the_copy_fast_path_declines_still_import(tmp_path):
+    """Blank lines and quoted line breaks are read by the Python reader instead of COPY; extra
+    and reordered columns, quoted commas and Unicode whitespace around names work either way."""
+    write_files(
+        tmp_path,
+        districts="regency_code,code,name,extra\n99.01,99.01.01,Kecamatan A,x\n\n"
+        "99.71,99.71.01,Kecamatan B,y\n",
+        villages=VILLAGES.replace("Desa Satu", '"Desa Satu, Hulu"').replace(
+            "Kelurahan Tiga", "\u00a0Kelurahan Tiga\t"
+        ),
+    )
+    output = run(tmp_path)
+    assert "Created 1 province, 2 regencies, 2 districts, 3 villages." in output
+    assert District.objects.get(code="99.71.01").name == "Kecamatan B"
+    assert Village.objects.get(code="99.01.01.2001").name == "Desa Satu, Hulu"
+    assert Village.objects.get(code="99.71.01.1001").name == "Kelurahan Tiga"
+    write_files(tmp_path, regencies=REGENCIES.replace("Kota Dua", '"Kota\nDua"'))
+    output = run(tmp_path)
+    assert "Renamed 1 regency:" in output
+    assert Regency.objects.get(code="99.71").name == "Kota\nDua"
 
 
 # --- Bad input: message names file and line, nothing written -------------------------------------
