@@ -18,6 +18,12 @@ def describe(events) -> list:
     for event in events:
         context = event.pgh_context or {}
         event.actor = users.get(context.get("user"))
+        if event.actor is not None:
+            event.actor_display = event.actor.get_full_name() or event.actor.get_username()
+        elif context.get("os_user"):
+            event.actor_display = f"{context['os_user']} (server)"
+        else:
+            event.actor_display = "—"
         if context.get("url"):
             event.source = context["url"]
         elif context.get("command"):

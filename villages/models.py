@@ -69,9 +69,7 @@ class AdministrativeUnit(models.Model):
 class Province(AdministrativeUnit):
     """A provinsi, e.g. 17 Bengkulu."""
 
-    code = models.CharField(
-        _("Kemendagri code"), max_length=2, primary_key=True, db_collation="C"
-    )
+    code = models.CharField(_("Kemendagri code"), max_length=2, primary_key=True, db_collation="C")
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
     population = models.PositiveIntegerField(_("population"), null=True)
 
@@ -121,9 +119,7 @@ class RegencyQuerySet(models.QuerySet):
 class Regency(AdministrativeUnit):
     """A kabupaten or kota, e.g. 17.01 Kabupaten Bengkulu Selatan, 17.71 Kota Bengkulu."""
 
-    code = models.CharField(
-        _("Kemendagri code"), max_length=5, primary_key=True, db_collation="C"
-    )
+    code = models.CharField(_("Kemendagri code"), max_length=5, primary_key=True, db_collation="C")
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
     )
@@ -243,9 +239,7 @@ class PilotTarget:
 class District(AdministrativeUnit):
     """A kecamatan, e.g. 17.01.01 Kedurang."""
 
-    code = models.CharField(
-        _("Kemendagri code"), max_length=8, primary_key=True, db_collation="C"
-    )
+    code = models.CharField(_("Kemendagri code"), max_length=8, primary_key=True, db_collation="C")
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency/city")
     )
@@ -298,9 +292,7 @@ class VillageQuerySet(models.QuerySet):
 class Village(AdministrativeUnit):
     """A desa or kelurahan, e.g. 17.01.01.2001 Batu Ampar."""
 
-    code = models.CharField(
-        _("Kemendagri code"), max_length=13, primary_key=True, db_collation="C"
-    )
+    code = models.CharField(_("Kemendagri code"), max_length=13, primary_key=True, db_collation="C")
     district = models.ForeignKey(
         District,
         on_delete=models.PROTECT,

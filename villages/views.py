@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.audit import history_of
 from portal.scopes import scoped
 
 from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
@@ -269,6 +270,8 @@ def _render_village(request, village, *, propose_form=None, decide_form=None):
         ],
         "map_url": f"{reverse('api:village-geojson')}?district={district.code}",
         "map_config": village_map_config(),
+        # The village's own changes and those of rows referring to it (its pilot record).
+        "history": history_of(village) if user.has_perm("portal.view_audit") else None,
     }
     return render(request, "villages/village.html", context)
 

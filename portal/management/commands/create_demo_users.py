@@ -1,27 +1,32 @@
-"""Create the demo accounts of a development portal and print their passwords once."""
+"""Create the demo accounts of a development portal, one per role; print their passwords once."""
 
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
+from django.core.management.base import CommandError
 
 from portal.management.base import AuditedCommand
+from portal.models import Organisation, OrganisationKind, Profile
+from portal.roles import Role
 
+SAMPLE_ORGANISATION = "Contoh Operator Warkop (data contoh)"
+
+# username, role, regencies in scope, partner organisation?
 DEMO_USERS = [
-    # username, description, superuser, permissions (app_label.codename)
-    ("admin", "Administrator (superuser)", True, []),
-    (
-        "staf",
-        "Provincial staff, Tim Percepatan (may propose and decide pilots)",
-        False,
-        ["villages.add_pilot", "villages.change_pilot", "villages.view_pilot"],
-    ),
-    ("petugas", "Kominfotik officer", False, []),
+    ("admin", Role.ADMIN, [], False),
+    ("staf", Role.PROVINCIAL_STAFF, [], False),
+    ("petugas", Role.OFFICER, ["17.03"], False),
+    ("supervisor", Role.SUPERVISOR, [], False),
+    ("mitra", Role.PARTNER, [], True),
 ]
 
 
 class Command(AuditedCommand):
-    help = "Create demo accounts (admin, staf, petugas) with random passwords, printed once."
+    help = (
+        "Create demo accounts, one per role (admin, staf, petugas limited to Bengkulu Utara, "
+        "supervisor, mitra of a sample organisation), with random passwords printed once."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -30,25 +35,29 @@ class Command(AuditedCommand):
 
     def handle(self, *args, reset=False, **options):
         User = get_user_model()
+        if not Group.objects.filter(name=Role.ADMIN.value).exists():
+            raise CommandError("The role groups are missing: run `manage.py migrate` first.")
         printed = []
-        for username, description, superuser, perms in DEMO_USERS:
+        for username, role, regencies, partner in DEMO_USERS:
             user = User.objects.filter(username=username).first()
             if user is not None and not reset:
                 continue
             password = secrets.token_urlsafe(12)
             if user is None:
                 user = User(username=username, email=f"{username}@demo.invalid")
-            user.is_staff = superuser
-            user.is_superuser = superuser
-            user.first_name = description.split(" (")[0]
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.first_name = f"Demo {role.label}"
             user.set_password(password)
             user.save()
-            for perm in perms:
-                app_label, codename = perm.split(".")
-                user.user_permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            user.groups.set([Group.objects.get(name=role.value)])
+            profile, _ = Profile.objects.get_or_create(user=user)
+            if partner:
+                profile.organisation, _ = Organisation.objects.get_or_create(
+                    name=SAMPLE_ORGANISATION, defaults={"kind": OrganisationKind.KIOSK_OPERATOR}
                 )
-            printed.append((username, password, description))
+                profile.save()
+            profile.regencies.set(regencies)
+            printed.append((username, password, role.label, ", ".join(regencies)))
         if not printed:
             self.stdout.write(
                 "Demo accounts already exist (their passwords were printed when they were "
@@ -56,5 +65,6 @@ class Command(AuditedCommand):
             )
             return
         self.stdout.write(self.style.WARNING("Demo accounts (shown once, write them down):"))
-        for username, password, description in printed:
-            self.stdout.write(f"  {username:<10} {password:<20} {description}")
+        for username, password, label, scope in printed:
+            scope = f" — kabupaten {scope}" if scope else ""
+            self.stdout.write(f"  {username:<11} {password:<18} {label}{scope}")
