@@ -636,7 +636,9 @@ def _stage_file(cursor, level: Level, *, directory: Path, prefix: str | None) ->
     except IntegrityError:
         raise _FastPathRefused from None
     checks = [
-        f"code ~ '^{level.pattern.pattern}$'",
+        # translate() maps every digit to 0: the same shape as the regular expression, at a
+        # fraction of the cost of PostgreSQL's regex engine on 83,762 rows.
+        f"translate(code, '0123456789', '0000000000') = '{_code_template(level)}'",
         "name <> ''",
         f"char_length(name) <= {NAME_MAX_LENGTH}",
     ]
@@ -648,6 +650,14 @@ def _stage_file(cursor, level: Level, *, directory: Path, prefix: str | None) ->
     if cursor.fetchone()[0]:
         raise _FastPathRefused
     cursor.execute("DROP TABLE import_raw")
+
+
+def _code_template(level: Level) -> str:
+    """The code shape with every digit as 0, e.g. `00.00.00.0000` for a village."""
+    template = level.pattern.pattern.replace("[0-9]{2}", "00").replace("[0-9]{4}", "0000")
+    template = template.replace("\\.", ".")
+    assert set(template) <= {"0", "."}, template
+    return template
 
 
 def _stage_python_rows(cursor, data: dict[Level, _LevelRows]) -> None:
@@ -859,7 +869,8 @@ def _drop_secondary_structures(cursor, table: str) -> list[str]:
     definitions, read from the catalogue), to run once the rows are in.
 
     Building an index once is much cheaper than updating it row by row, and re-adding a foreign
-    key checks it with one join instead of one trigger call per row. The primary key stays.
+    key checks it with one join instead of one trigger call per row. The primary key stays, and
+    so do partial indexes (the spatial ones skip rows without geometry, as new rows are).
     Pending deferred checks are run first: ALTER TABLE refuses a table with pending events.
     """
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -872,7 +883,7 @@ def _drop_secondary_structures(cursor, table: str) -> list[str]:
     foreign_keys = cursor.fetchall()
     cursor.execute(
         """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-           WHERE i.indrelid = %s::regclass
+           WHERE i.indrelid = %s::regclass AND i.indpred IS NULL
              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
            ORDER BY 1""",
         [table],

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import IntegrityError, transaction
 
 from villages.importers import import_regions
 from villages.models import (
@@ -197,14 +198,13 @@ def test_units_missing_from_a_scoped_import_are_listed_with_counts(tmp_path):
 
 
 @pytest.mark.django_db
-def test_unit_whose_parent_changed_is_updated(tmp_path):
+def test_database_refuses_a_unit_filed_under_another_parent(tmp_path):
+    """A code embeds its parent's code, so a unit cannot sit under another parent: the database
+    refuses it (check village_code_in_district), whichever path writes."""
     write_files(tmp_path)
     run(tmp_path)
-    # Someone filed the village under the wrong kecamatan; the files put it back.
-    Village.objects.filter(code="99.01.01.2001").update(district_id="99.71.01")
-    output = run(tmp_path)
-    assert "Moved to another district: 1 village:" in output
-    assert "99.01.01.2001: 99.71.01 -> 99.01.01" in output
+    with pytest.raises(IntegrityError, match="village_code_in_district"), transaction.atomic():
+        Village.objects.filter(code="99.01.01.2001").update(district_id="99.71.01")
     assert Village.objects.get(code="99.01.01.2001").district_id == "99.01.01"
 
 
