@@ -102,3 +102,23 @@ def test_gdal_warning_silenced_only_for_old_gdal():
     from django.contrib.gis.gdal import GDAL_VERSION
 
     assert ("gis.W001" in settings.SILENCED_SYSTEM_CHECKS) == (GDAL_VERSION < (3, 9))
+
+
+def test_settings_load_with_env_example_values():
+    """`make run` writes .env from .env.example: its values, empty ones included, must load."""
+    values = dict(
+        line.split("=", 1)
+        for line in (REPO / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    values["SECRET_KEY"] = "x" * 50
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "assert settings.STATIC_ROOT != settings.MEDIA_ROOT, 'static and media roots collide';"
+        "from django.core.management import call_command; call_command('check')"
+    )
+    env = {**os.environ, **values, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
