@@ -24,6 +24,10 @@ class GeometryReadOnlyAdmin(admin.ModelAdmin):
     def get_exclude(self, request, obj=None):
         return ["boundary", "centroid"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A code is the unit's identity: changing it here would create another unit.
+        return [*self.readonly_fields, "code"] if obj else self.readonly_fields
+
 
 @admin.register(Province)
 class ProvinceAdmin(GeometryReadOnlyAdmin):

@@ -309,7 +309,6 @@ class LevelChanges:
     created: int = 0
     updated: int = 0
     renamed: list[tuple[str, str, str]] = field(default_factory=list)  # code, old, new name
-    moved: list[tuple[str, str, str]] = field(default_factory=list)  # code, old, new parent
     missing: list[tuple[str, str]] = field(default_factory=list)  # code, name (DB, not in files)
 
     @property
@@ -360,12 +359,6 @@ class RegionsReport:
                 lines += [f"  {c}: {old!r} -> {new!r}" for c, old, new in level.renamed[:limit]]
                 if limit and len(level.renamed) > limit:
                     lines.append(f"  ... and {len(level.renamed) - limit} more")
-            if level.moved:
-                parent = LEVELS[level.level.depth - 2].singular
-                lines.append(f"Moved to another {parent}: {level.level.count(len(level.moved))}:")
-                lines += [f"  {c}: {old} -> {new}" for c, old, new in level.moved[:limit]]
-                if limit and len(level.moved) > limit:
-                    lines.append(f"  ... and {len(level.moved) - limit} more")
         missing = [level for level in self.levels if level.missing]
         if missing:
             lines.append(
@@ -785,37 +778,18 @@ def _merge_level(
     )
     changes.missing = cursor.fetchall()
 
-    # The compared values: what the table holds (t) and what the files say (s).
-    old, new = ["t.name"], ["s.name"]
-    if fk:
-        old.append(f"t.{fk}")
-        new.append("s.parent")
-    if level.kind:
-        old.append("t.kind")
-        new.append(kind)
-    differs = f"({', '.join(old)}) IS DISTINCT FROM ({', '.join(new)})"
-
+    # Only the name can differ: a code embeds its parent's code and its kind (the database checks
+    # the first), so a unit with another parent or kind is another unit.
     cursor.execute(
-        f"""SELECT s.code, t.name, s.name, {f"t.{fk}, s.parent" if fk else "NULL, NULL"}
-            FROM {staging} s JOIN {table} t ON t.code = s.code
-            WHERE {differs}
+        f"""SELECT s.code, t.name, s.name FROM {staging} s JOIN {table} t ON t.code = s.code
+            WHERE t.name <> s.name
             ORDER BY s.code"""  # noqa: S608
     )
-    differing = cursor.fetchall()
-    for code, old_name, new_name, old_parent, new_parent in differing:
-        if old_name != new_name:
-            changes.renamed.append((code, old_name, new_name))
-        if old_parent != new_parent:
-            changes.moved.append((code, old_parent, new_parent))
-    if differing:
-        assignments = ["name = s.name", "updated_at = now()"]
-        if fk:
-            assignments.append(f"{fk} = s.parent")
-        if level.kind:
-            assignments.append(f"kind = {kind}")
+    changes.renamed = cursor.fetchall()
+    if changes.renamed:
         cursor.execute(
-            f"""UPDATE {table} t SET {", ".join(assignments)} FROM {staging} s
-                WHERE t.code = s.code AND {differs}"""  # noqa: S608
+            f"""UPDATE {table} t SET name = s.name, updated_at = now() FROM {staging} s
+                WHERE t.code = s.code AND t.name <> s.name"""  # noqa: S608
         )
         changes.updated = cursor.rowcount
 
