@@ -13,14 +13,34 @@ REPO = Path(__file__).resolve().parent.parent
 BENGKULU = REPO / "villages" / "data" / "bengkulu"
 
 
+def load_registry() -> None:
+    call_command("import_regions", str(BENGKULU), verbosity=0)
+    call_command("import_boundaries", str(BENGKULU / "geo"), verbosity=0)
+    call_command("import_stats", str(BENGKULU / "stats"), verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database holds the real Bengkulu registry (codes, boundaries, figures) once per
     session; each test runs in a transaction that is rolled back, so it stays pristine."""
     with django_db_blocker.unblock():
-        call_command("import_regions", str(BENGKULU), verbosity=0)
-        call_command("import_boundaries", str(BENGKULU / "geo"), verbosity=0)
-        call_command("import_stats", str(BENGKULU / "stats"), verbosity=0)
+        load_registry()
+
+
+@pytest.fixture
+def committed_registry(transactional_db):
+    """For tests whose data another process must see (live_server, a real Celery worker): they
+    run outside a rolled-back transaction, and the teardown of each empties every table, role
+    groups included. Put the registry and the roles back when a previous such test emptied them.
+    Mark these tests `browser` or `worker`: they run last (see pytest_collection_modifyitems)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from portal.roles import sync_roles
+    from villages.models import Village
+
+    if not Village.objects.exists():
+        load_registry()
+    sync_roles(Group, Permission)
 
 
 @pytest.fixture
@@ -36,9 +56,10 @@ def staff_client(client, staff_user):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser tests use `live_server`, whose transactional teardown empties every table; run them
-    last so the registry loaded once per session serves every other test."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Browser and Celery-worker tests commit their data, and their transactional teardown
+    empties every table: run them last so the registry loaded once per session serves every
+    other test (they restore what they need with the `committed_registry` fixture)."""
+    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in ("browser", "worker")))
 
 
 @pytest.fixture(autouse=True)

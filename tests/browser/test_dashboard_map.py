@@ -13,7 +13,7 @@ from .conftest import OFF_SITE
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("restore_migration_data"),
+    pytest.mark.usefixtures("committed_registry", "restore_migration_data"),
 ]
 
 PASSWORD = "a long browser test password"
