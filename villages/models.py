@@ -71,6 +71,19 @@ class VillageKind(models.TextChoices):
         return cls.KELURAHAN if segment.startswith("1") else cls.DESA
 
 
+def track_registry_unit(model):
+    """The audit trail of a registry unit: every insert, update and delete, by database triggers.
+    The (large) boundary is left out; the event copy of the centroid needs no spatial index.
+    (Trackers hold per-model state, so each model gets new ones.)"""
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        pghistory.DeleteEvent(),
+        exclude=["boundary", "updated_at"],
+        attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
+    )(model)
+
+
 class AdministrativeUnit(models.Model):
     """Fields every unit of the registry shares: code, name and geography."""
 
@@ -105,13 +118,7 @@ class AdministrativeUnit(models.Model):
         return f"{self.code} {self.name}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["boundary", "updated_at"],
-    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
-)
+@track_registry_unit
 class Province(AdministrativeUnit):
     """A provinsi, e.g. 17 Bengkulu."""
 
@@ -161,13 +168,7 @@ class RegencyQuerySet(models.QuerySet):
         )
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["boundary", "updated_at"],
-    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
-)
+@track_registry_unit
 class Regency(AdministrativeUnit):
     """A kabupaten or kota, e.g. 17.01 Kabupaten Bengkulu Selatan, 17.71 Kota Bengkulu."""
 
@@ -287,13 +288,7 @@ class PilotTarget:
         return 100.0 * self.districts_with_pilot / self.district_count if self.district_count else 0
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["boundary", "updated_at"],
-    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
-)
+@track_registry_unit
 class District(AdministrativeUnit):
     """A kecamatan, e.g. 17.01.01 Kedurang."""
 
@@ -346,13 +341,7 @@ class VillageQuerySet(models.QuerySet):
         return self.filter(pilot__status=PilotStatus.SELECTED)
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["boundary", "updated_at"],
-    attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
-)
+@track_registry_unit
 class Village(AdministrativeUnit):
     """A desa or kelurahan, e.g. 17.01.01.2001 Batu Ampar."""
 

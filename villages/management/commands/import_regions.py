@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
-from portal.management.base import AuditedCommand
-from villages.importers import ImportDataError, import_regions
+from villages.importers import import_regions
+from villages.management.base import ImportCommand
 
 
-class Command(AuditedCommand):
+class Command(ImportCommand):
     help = (
         "Create or update provinces, regencies, districts and villages from the idn-area-data "
         "CSV files (provinces.csv, regencies.csv, districts.csv, villages.csv) of DIR. "
@@ -23,14 +21,5 @@ class Command(AuditedCommand):
             help="Import only this province's rows (e.g. 17 for Bengkulu).",
         )
 
-    def handle(self, *args, directory, province, verbosity, **options):
-        try:
-            report = import_regions(directory=directory, province=province)
-        except ImportDataError as exc:
-            raise CommandError(exc.message) from exc
-        if verbosity:
-            lines = report.summary(sample=0 if verbosity > 1 else 10)
-            style = self.style.SUCCESS if report.changed else self.style.NOTICE
-            self.stdout.write(style(lines[0]))
-            for line in lines[1:]:
-                self.stdout.write(line)
+    def run_import(self, *, directory, province, **options):
+        return import_regions(directory=directory, province=province)

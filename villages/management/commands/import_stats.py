@@ -2,13 +2,11 @@
 
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
-from portal.management.base import AuditedCommand
-from villages.importers import ImportDataError, import_stats
+from villages.importers import import_stats
+from villages.management.base import ImportCommand
 
 
-class Command(AuditedCommand):
+class Command(ImportCommand):
     help = (
         "Set population (*penduduk.csv: code,name,male,female,total), area (*luas.csv: "
         "code,name,area_km2) and postal codes (*kodepos.csv: code,name_idn_area_data,postal_code) "
@@ -18,14 +16,5 @@ class Command(AuditedCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", type=Path, help="Folder holding the figure files.")
 
-    def handle(self, *args, directory, verbosity, **options):
-        try:
-            report = import_stats(directory=directory)
-        except ImportDataError as exc:
-            raise CommandError(exc.message) from exc
-        if verbosity:
-            lines = report.summary(sample=0 if verbosity > 1 else 10)
-            style = self.style.SUCCESS if report.changed else self.style.NOTICE
-            self.stdout.write(style(lines[0]))
-            for line in lines[1:]:
-                self.stdout.write(line)
+    def run_import(self, *, directory, **options):
+        return import_stats(directory=directory)
