@@ -45,6 +45,18 @@ CODE_VALIDATORS = {
 }
 
 
+def code_field(length: int) -> models.CharField:
+    """The Kemendagri code of a unit: its primary key, in the C collation (codes compare and
+    index bytewise; prefix searches use the ordinary index)."""
+    return models.CharField(
+        _("Kemendagri code"),
+        max_length=length,
+        primary_key=True,
+        db_collation="C",
+        validators=[CODE_VALIDATORS[length]],
+    )
+
+
 class RegencyKind(models.TextChoices):
     """Kabupaten (regency) or kota (city); regency segment 71-79 is a kota."""
 
@@ -122,13 +134,7 @@ class AdministrativeUnit(models.Model):
 class Province(AdministrativeUnit):
     """A provinsi, e.g. 17 Bengkulu."""
 
-    code = models.CharField(
-        _("Kemendagri code"),
-        max_length=2,
-        primary_key=True,
-        db_collation="C",
-        validators=[CODE_VALIDATORS[2]],
-    )
+    code = code_field(2)
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
     population = models.PositiveIntegerField(_("population"), null=True)
 
@@ -172,13 +178,7 @@ class RegencyQuerySet(models.QuerySet):
 class Regency(AdministrativeUnit):
     """A kabupaten or kota, e.g. 17.01 Kabupaten Bengkulu Selatan, 17.71 Kota Bengkulu."""
 
-    code = models.CharField(
-        _("Kemendagri code"),
-        max_length=5,
-        primary_key=True,
-        db_collation="C",
-        validators=[CODE_VALIDATORS[5]],
-    )
+    code = code_field(5)
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="regencies", verbose_name=_("province")
     )
@@ -292,13 +292,7 @@ class PilotTarget:
 class District(AdministrativeUnit):
     """A kecamatan, e.g. 17.01.01 Kedurang."""
 
-    code = models.CharField(
-        _("Kemendagri code"),
-        max_length=8,
-        primary_key=True,
-        db_collation="C",
-        validators=[CODE_VALIDATORS[8]],
-    )
+    code = code_field(8)
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency/city")
     )
@@ -345,13 +339,7 @@ class VillageQuerySet(models.QuerySet):
 class Village(AdministrativeUnit):
     """A desa or kelurahan, e.g. 17.01.01.2001 Batu Ampar."""
 
-    code = models.CharField(
-        _("Kemendagri code"),
-        max_length=13,
-        primary_key=True,
-        db_collation="C",
-        validators=[CODE_VALIDATORS[13]],
-    )
+    code = code_field(13)
     district = models.ForeignKey(
         District,
         on_delete=models.PROTECT,
