@@ -15,6 +15,14 @@ AUDITED_MODELS = [
     ("villages.Pilot", _("Pilot village")),
     ("portal.Organisation", _("Organisation")),
     ("portal.Profile", _("Profile")),
+    ("warkop.Warkop", _("Warkop Digital")),
+    ("warkop.WarkopStatusChange", _("Kiosk status change")),
+    ("warkop.CheckIn", _("Check-in")),
+    ("warkop.MonthlyReport", _("Monthly report")),
+    ("warkop.MonthlyReportLine", _("Monthly report line")),
+    ("payments.ServiceCategory", _("Service category")),
+    ("payments.Provider", _("Provider")),
+    ("payments.ServiceOffering", _("Service offering")),
 ]
 
 

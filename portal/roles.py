@@ -27,6 +27,30 @@ REGISTRY_READ = [
     "villages.view_pilot",
 ]
 
+# Warkop Digital kiosks and the payment services they offer (warkop, payments).
+KIOSK_READ = [
+    "warkop.view_warkop",
+    "warkop.view_warkopstatuschange",
+    "warkop.view_warkopphoto",
+    "warkop.view_checkin",
+    "warkop.view_monthlyreport",
+    "warkop.view_monthlyreportline",
+    "payments.view_servicecategory",
+    "payments.view_provider",
+    "payments.view_serviceoffering",
+]
+# Managing kiosks, their offerings and reports: staff everywhere, partners their organisation's.
+KIOSK_MANAGE = [
+    "warkop.add_warkop",
+    "warkop.change_warkop",
+    "warkop.add_warkopphoto",
+    "warkop.add_checkin",
+    "warkop.add_monthlyreport",
+    "warkop.change_monthlyreport",
+    "payments.add_serviceoffering",
+    "payments.change_serviceoffering",
+]
+
 # `app_label.codename` per role; ALL means every permission the portal defines.
 ALL = "__all__"
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
@@ -41,10 +65,31 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "portal.view_profile",
         "portal.invite_user",
         "portal.view_audit",
+        *KIOSK_READ,
+        *KIOSK_MANAGE,
+        "warkop.change_status_warkop",
+        "warkop.view_coverage_gap",
+        "payments.delete_serviceoffering",
+        "payments.add_servicecategory",
+        "payments.change_servicecategory",
+        "payments.add_provider",
+        "payments.change_provider",
     ],
-    Role.OFFICER: [*REGISTRY_READ],
-    Role.SUPERVISOR: [*REGISTRY_READ],
-    Role.PARTNER: [*REGISTRY_READ, "portal.view_organisation", "portal.change_organisation"],
+    # Officers visit kiosks in their kabupaten and record check-ins.
+    Role.OFFICER: [*REGISTRY_READ, *KIOSK_READ, "warkop.add_checkin"],
+    Role.SUPERVISOR: [
+        *REGISTRY_READ,
+        *KIOSK_READ,
+        "warkop.add_checkin",
+        "warkop.view_coverage_gap",
+    ],
+    Role.PARTNER: [
+        *REGISTRY_READ,
+        "portal.view_organisation",
+        "portal.change_organisation",
+        *KIOSK_READ,
+        *KIOSK_MANAGE,
+    ],
 }
 
 # When a user is in several groups, the first role here wins.
@@ -82,9 +127,12 @@ def sync_roles(group_model, permission_model) -> None:
             wanted = []
             for perm in perms:
                 app_label, codename = perm.split(".")
-                wanted.append(
-                    permission_model.objects.get(
-                        content_type__app_label=app_label, codename=codename
-                    )
-                )
+                found = permission_model.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                ).first()
+                if found is not None:
+                    wanted.append(found)
+                elif permission_model.objects.filter(content_type__app_label=app_label).exists():
+                    raise permission_model.DoesNotExist(f"no permission {perm}")
+                # else: the app's models are not migrated yet; its own roles migration adds them.
         group.permissions.set(wanted)

@@ -11,6 +11,7 @@ from pathlib import Path
 import environ
 import pghistory
 import pgtrigger
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -127,7 +128,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 # The beat schedule lives here; each capability adds its periodic tasks.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # warkop: mark stale kiosks once a day at WARKOP_STALE_CHECK_TIME (HH:MM, Asia/Jakarta).
+    "warkop-mark-stale": {
+        "task": "warkop.tasks.mark_stale_warkops",
+        "schedule": crontab(
+            hour=env.str("WARKOP_STALE_CHECK_TIME", default="06:00").split(":")[0],
+            minute=env.str("WARKOP_STALE_CHECK_TIME", default="06:00").split(":")[1],
+        ),
+        "options": {"expires": 12 * 3600},
+    },
+}
 
 # --- Auth --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["portal.auth.UsernameOrEmailBackend"]
@@ -249,6 +260,17 @@ LEAFLET_CONFIG = {
     else [],
     "RESET_VIEW": False,
 }
+
+# --- warkop / payments ---------------------------------------------------------------------
+# An operational kiosk without a check-in for WARKOP_STALE_DAYS days is marked stale by a daily
+# task (beat entry "warkop-mark-stale" above, at WARKOP_STALE_CHECK_TIME, Asia/Jakarta).
+WARKOP_STALE_DAYS = env.int("WARKOP_STALE_DAYS", default=14)
+# A service offering nobody has checked for this many days is shown as unverified.
+OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
+# Uploaded photos: largest size in MB (the content must be a JPEG, PNG or WebP image).
+WARKOP_PHOTO_MAX_MB = env.int("WARKOP_PHOTO_MAX_MB", default=5)
+# The public service finder: searches per minute per address (anonymous, counted in the cache).
+FINDER_RATE_PER_MINUTE = env.int("FINDER_RATE_PER_MINUTE", default=30)
 
 # --- Audit trail (django-pghistory: database triggers, so QuerySet.update() is recorded too) -----
 PGHISTORY_DEFAULT_TRACKERS = None
