@@ -51,6 +51,23 @@ KIOSK_MANAGE = [
     "payments.change_serviceoffering",
 ]
 
+# The 100-day programme (portal): reading its milestones and daily figures; managing it.
+PROGRAMME_READ = [
+    "portal.view_programme",
+    "portal.view_milestone",
+    "portal.view_programmesnapshot",
+    "portal.view_nonworkingday",
+]
+PROGRAMME_MANAGE = [
+    "portal.add_programme",
+    "portal.change_programme",
+    "portal.add_milestone",
+    "portal.change_milestone",
+    "portal.record_milestone",
+    "portal.add_nonworkingday",
+    "portal.delete_nonworkingday",
+]
+
 # `app_label.codename` per role; ALL means every permission the portal defines.
 ALL = "__all__"
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
@@ -74,14 +91,17 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "payments.change_servicecategory",
         "payments.add_provider",
         "payments.change_provider",
+        *PROGRAMME_READ,
+        *PROGRAMME_MANAGE,
     ],
     # Officers visit kiosks in their kabupaten and record check-ins.
-    Role.OFFICER: [*REGISTRY_READ, *KIOSK_READ, "warkop.add_checkin"],
+    Role.OFFICER: [*REGISTRY_READ, *KIOSK_READ, "warkop.add_checkin", *PROGRAMME_READ],
     Role.SUPERVISOR: [
         *REGISTRY_READ,
         *KIOSK_READ,
         "warkop.add_checkin",
         "warkop.view_coverage_gap",
+        *PROGRAMME_READ,
     ],
     Role.PARTNER: [
         *REGISTRY_READ,

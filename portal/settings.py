@@ -138,6 +138,25 @@ CELERY_BEAT_SCHEDULE: dict = {
         ),
         "options": {"expires": 12 * 3600},
     },
+    # programme: evaluate the current programme's milestones daily at PROGRAMME_EVALUATION_TIME
+    # and e-mail the weekly digest on PROGRAMME_DIGEST_DAY at PROGRAMME_DIGEST_TIME (Asia/Jakarta).
+    "programme-evaluate-daily": {
+        "task": "portal.tasks.evaluate_current_programme",
+        "schedule": crontab(
+            hour=env.str("PROGRAMME_EVALUATION_TIME", default="17:00").split(":")[0],
+            minute=env.str("PROGRAMME_EVALUATION_TIME", default="17:00").split(":")[1],
+        ),
+        "options": {"expires": 12 * 3600},
+    },
+    "programme-weekly-digest": {
+        "task": "portal.tasks.send_weekly_digest",
+        "schedule": crontab(
+            day_of_week=env.str("PROGRAMME_DIGEST_DAY", default="mon"),
+            hour=env.str("PROGRAMME_DIGEST_TIME", default="07:30").split(":")[0],
+            minute=env.str("PROGRAMME_DIGEST_TIME", default="07:30").split(":")[1],
+        ),
+        "options": {"expires": 12 * 3600},
+    },
 }
 
 # --- Auth --------------------------------------------------------------------------------------
@@ -271,6 +290,21 @@ OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
 WARKOP_PHOTO_MAX_MB = env.int("WARKOP_PHOTO_MAX_MB", default=5)
 # The public service finder: searches per minute per address (anonymous, counted in the cache).
 FINDER_RATE_PER_MINUTE = env.int("FINDER_RATE_PER_MINUTE", default=30)
+
+# --- programme ---------------------------------------------------------------------------------
+# The 100-day programme (portal/programme.py, portal/tasks.py); beat entries "programme-*" above.
+# A milestone not yet done is "at risk" when its recent trend does not reach the target by its due
+# day or, without a trend, when fewer working days than PROGRAMME_AT_RISK_DAYS are left; the trend
+# is fitted over the last PROGRAMME_TREND_DAYS working days.
+PROGRAMME_AT_RISK_DAYS = env.int("PROGRAMME_AT_RISK_DAYS", default=10)
+PROGRAMME_TREND_DAYS = env.int("PROGRAMME_TREND_DAYS", default=10)
+# Start date of the default programme seeded by the migration (YYYY-MM-DD; empty: the day of
+# the migration). Staff change it on the programme page.
+PROGRAMME_DEFAULT_START = env.str("PROGRAMME_DEFAULT_START", default="")
+# Where django.core.mail.backends.filebased.EmailBackend writes mails (tests read them there).
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var" / "mail")
+# The portal's address, for links in e-mails sent by Celery tasks (no request to build them from).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- Audit trail (django-pghistory: database triggers, so QuerySet.update() is recorded too) -----
 PGHISTORY_DEFAULT_TRACKERS = None
