@@ -5,7 +5,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-from .models import Organisation, OrganisationKind
+from .models import (
+    Milestone,
+    MilestoneKind,
+    MilestoneStatus,
+    Organisation,
+    OrganisationKind,
+    ProgrammeSnapshot,
+)
 
 AUDITED_MODELS = [
     ("villages.Province", _("Province")),
@@ -15,6 +22,12 @@ AUDITED_MODELS = [
     ("villages.Pilot", _("Pilot village")),
     ("portal.Organisation", _("Organisation")),
     ("portal.Profile", _("Profile")),
+    ("coverage.Survey", _("Coverage survey")),
+    ("coverage.Measurement", _("Coverage measurement")),
+    ("coverage.SurveyPhoto", _("Survey photo")),
+    ("portal.Programme", _("Programme")),
+    ("portal.Milestone", _("Milestone")),
+    ("portal.NonWorkingDay", _("Non-working day")),
     ("warkop.Warkop", _("Warkop Digital")),
     ("warkop.WarkopStatusChange", _("Kiosk status change")),
     ("warkop.CheckIn", _("Check-in")),
@@ -63,3 +76,25 @@ class AuditFilterSet(django_filters.FilterSet):
 
     def filter_user(self, queryset, name, value):
         return queryset.filter(pgh_context__user=value.pk) if value else queryset
+
+
+# --- The 100-day programme ------------------------------------------------------------------------
+class MilestoneFilterSet(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(field_name="programme_id", label=_("Programme"))
+    kind = django_filters.ChoiceFilter(choices=MilestoneKind.choices, label=_("Kind"))
+    status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Milestone
+        fields = ["programme", "kind", "status"]
+
+
+class ProgrammeSnapshotFilterSet(django_filters.FilterSet):
+    programme = django_filters.NumberFilter(field_name="programme_id", label=_("Programme"))
+    since = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"))
+    until = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"))
+
+    class Meta:
+        model = ProgrammeSnapshot
+        fields = ["programme", "since", "until"]
+

@@ -14,6 +14,7 @@ from functools import cached_property
 import holidays
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -196,12 +197,19 @@ def programme_day(programme: Programme, on: datetime.date, calendar=None) -> Pro
 
 
 def _model(app_label: str, model_name: str):
+    """The model, or None while its app is not installed or its table not migrated yet."""
     if not apps.is_installed(app_label):
         return None
     try:
-        return apps.get_model(app_label, model_name)
+        model = apps.get_model(app_label, model_name)
     except LookupError:
         return None
+    return model if model._meta.db_table in _tables() else None
+
+
+def _tables() -> set[str]:
+    with connection.cursor() as cursor:
+        return set(connection.introspection.table_names(cursor))
 
 
 def _selected_pilots():
@@ -556,7 +564,7 @@ def timeline(programme: Programme, milestones, day: int, calendar) -> dict:
         "width": TIMELINE_WIDTH,
         "height": 50 + len(rows) * TIMELINE_ROW,
         "left": TIMELINE_LEFT,
-        "right": TIMELINE_WIDTH - TIMELINE_RIGHT,
+        "track_width": inner,
         "today_x": x(day),
         "elapsed_width": round(x(day) - TIMELINE_LEFT, 1),
         "show_today": 0 < day <= length,

@@ -44,3 +44,27 @@ class UserFactory(factory.django.DjangoModelFactory):
             profile.save()
         if regencies:
             profile.regencies.set(regencies)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    """A programme, not current (make one current with services.programme_make_current)."""
+
+    class Meta:
+        model = "portal.Programme"
+
+    name = factory.Sequence(lambda n: f"Programme {n}")
+    start_date = factory.Faker("date_object")
+    length_working_days = 100
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    """A manual milestone; pass kind="metric", metric=... for a measured one."""
+
+    class Meta:
+        model = "portal.Milestone"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    responsible_unit = "Diskominfotik Provinsi Bengkulu"
+    due_day = 20
+    kind = "manual"

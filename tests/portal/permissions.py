@@ -1,6 +1,6 @@
 """Permission-matrix entries of the portal app: health, language, accounts, API schema."""
 
-from tests.permissions import LOGIN, PAGE, PUBLIC, STAFF_PAGE, every
+from tests.permissions import LOGIN, PAGE, PUBLIC, STAFF_ACTION, STAFF_PAGE, every
 
 ENTRIES = {
     "portal:dashboard": ("get", lambda w: "/", PAGE),
@@ -55,3 +55,139 @@ DATA = {"set_language": {"language": "en", "next": "/"}}
 
 def populate(world: dict) -> None:
     """The portal's entries need only the shared users and organisations."""
+
+
+# --- The 100-day programme (portal/programme_urls.py, portal/api/programme_urls.py) ---
+# Staff and admins manage it; officers and supervisors read it; partners do not see it.
+PROGRAMME_READ = every(200, anonymous=LOGIN, partner=403, no_role=403)
+PROGRAMME_API_READ = every(200, anonymous=401, partner=403, no_role=403)
+STAFF_API_ACTION = every(403, anonymous=401, admin=200, staff=200)
+
+ENTRIES.update(
+    {
+        "programme:overview": ("get", lambda w: "/programme/", PROGRAMME_READ),
+        "programme:list": ("get", lambda w: "/programme/all/", PROGRAMME_READ),
+        "programme:add": ("get", lambda w: "/programme/new/", STAFF_PAGE),
+        "programme:detail": (
+            "get",
+            lambda w: f"/programme/{w['programme'].pk}/",
+            PROGRAMME_READ,
+        ),
+        "programme:edit": ("get", lambda w: f"/programme/{w['programme'].pk}/edit/", STAFF_PAGE),
+        "programme:make-current": (
+            "post",
+            lambda w: f"/programme/{w['programme'].pk}/make-current/",
+            STAFF_ACTION,
+        ),
+        "programme:milestone-add": (
+            "get",
+            lambda w: f"/programme/{w['programme'].pk}/milestones/new/",
+            STAFF_PAGE,
+        ),
+        "programme:milestone": (
+            "get",
+            lambda w: f"/programme/milestones/{w['manual_milestone'].pk}/",
+            PROGRAMME_READ,
+        ),
+        "programme:milestone-edit": (
+            "get",
+            lambda w: f"/programme/milestones/{w['manual_milestone'].pk}/edit/",
+            STAFF_PAGE,
+        ),
+        "programme:milestone-record": (
+            "get",
+            lambda w: f"/programme/milestones/{w['manual_milestone'].pk}/record/",
+            STAFF_PAGE,
+        ),
+        # The milestone has no document: readers get 404 (the download is tested on its own).
+        "programme:milestone-evidence": (
+            "get",
+            lambda w: f"/programme/milestones/{w['manual_milestone'].pk}/evidence/",
+            every(404, anonymous=LOGIN, partner=403, no_role=403),
+        ),
+        "programme:non-working-days": (
+            "get",
+            lambda w: "/programme/non-working-days/",
+            PROGRAMME_READ,
+        ),
+        "programme:non-working-day-delete": (
+            "post",
+            lambda w: f"/programme/non-working-days/{w['non_working_day'].pk}/delete/",
+            STAFF_ACTION,
+        ),
+        "programme:notifications": (
+            "get",
+            lambda w: "/programme/notifications/",
+            every(200, anonymous=LOGIN),
+        ),
+        "programme:notifications-read": (
+            "post",
+            lambda w: "/programme/notifications/read/",
+            every(302, anonymous=LOGIN),
+        ),
+        "programme:status": (
+            "get",
+            lambda w: "/programme/status.json",
+            every(200, anonymous=LOGIN),
+        ),
+        "api:programme-list": ("get", lambda w: "/api/v1/programmes/", PROGRAMME_API_READ),
+        "api:programme-current": (
+            "get",
+            lambda w: "/api/v1/programmes/current/",
+            PROGRAMME_API_READ,
+        ),
+        "api:programme-detail": (
+            "get",
+            lambda w: f"/api/v1/programmes/{w['programme'].pk}/",
+            PROGRAMME_API_READ,
+        ),
+        "api:milestone-list": ("get", lambda w: "/api/v1/milestones/", PROGRAMME_API_READ),
+        "api:milestone-detail": (
+            "get",
+            lambda w: f"/api/v1/milestones/{w['manual_milestone'].pk}/",
+            PROGRAMME_API_READ,
+        ),
+        "api:milestone-record": (
+            "post",
+            lambda w: f"/api/v1/milestones/{w['manual_milestone'].pk}/record/",
+            STAFF_API_ACTION,
+        ),
+        "api:snapshot-list": ("get", lambda w: "/api/v1/snapshots/", PROGRAMME_API_READ),
+        "api:snapshot-detail": (
+            "get",
+            lambda w: f"/api/v1/snapshots/{w['snapshot'].pk}/",
+            PROGRAMME_API_READ,
+        ),
+    }
+)
+
+DATA.update(
+    {
+        "api:milestone-record": {
+            "done_on": "2026-11-02",
+            "evidence_url": "https://jdih.bengkuluprov.go.id/sk-tim-percepatan.pdf",
+        },
+    }
+)
+
+_populate_accounts = populate
+
+
+def populate(world: dict) -> None:  # noqa: F811 - extends the accounts' populate above
+    """A current programme with a manual milestone, a staff-added day off and a snapshot."""
+    import datetime
+
+    from portal import services
+    from tests.factories import MilestoneFactory, ProgrammeFactory
+
+    _populate_accounts(world)
+    programme = ProgrammeFactory(start_date=datetime.date(2026, 11, 2))
+    services.programme_make_current(programme=programme)
+    world["programme"] = programme
+    world["manual_milestone"] = MilestoneFactory(programme=programme)
+    world["non_working_day"] = services.non_working_day_add(
+        date=datetime.date(2026, 12, 28), name="Cuti daerah", kind="regional"
+    )
+    world["snapshot"] = services.programme_evaluate(
+        programme=programme, on=datetime.date(2026, 11, 20)
+    )[-1]
