@@ -296,7 +296,7 @@ FINDER_RATE_PER_MINUTE = env.int("FINDER_RATE_PER_MINUTE", default=30)
 # A milestone not yet done is "at risk" when its recent trend does not reach the target by its due
 # day or, without a trend, when fewer working days than PROGRAMME_AT_RISK_DAYS are left; the trend
 # is fitted over the last PROGRAMME_TREND_DAYS working days.
-PROGRAMME_AT_RISK_DAYS = env.int("PROGRAMME_AT_RISK_DAYS", default=10)
+PROGRAMME_AT_RISK_DAYS = env.int("PROGRAMME_AT_RISK_DAYS", default=5)
 PROGRAMME_TREND_DAYS = env.int("PROGRAMME_TREND_DAYS", default=10)
 # Start date of the default programme seeded by the migration (YYYY-MM-DD; empty: the day of
 # the migration). Staff change it on the programme page.

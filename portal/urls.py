@@ -15,6 +15,7 @@ from .forms import LoginForm
 api_v1 = [
     path("", include("villages.api.urls")),
     path("", include("portal.api.urls")),
+    path("", include("portal.api.programme_urls")),
 ]
 
 accounts = [
@@ -48,6 +49,7 @@ accounts = [
 urlpatterns = [
     path("", include("portal.page_urls")),
     path("registry/", include("villages.urls")),
+    path("programme/", include("portal.programme_urls")),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", views.healthz, name="healthz"),

@@ -20,6 +20,7 @@ from villages.models import (
 from villages.views import HOME_PROVINCE, district_map_config, registry_page
 
 from .health import check_broker, check_database
+from .programme_views import dashboard_programme
 
 
 def registry_counts(province_code: str) -> dict:
@@ -62,6 +63,7 @@ def dashboard(request):
         "target": target,
         "map_url": f"{reverse('api:district-geojson')}?province={HOME_PROVINCE}",
         "map_config": district_map_config(regency_names),
+        "programme_section": dashboard_programme(request.user),
     }
     return render(request, "portal/dashboard.html", context)
 
