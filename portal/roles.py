@@ -150,9 +150,8 @@ def sync_roles(group_model, permission_model) -> None:
                 found = permission_model.objects.filter(
                     content_type__app_label=app_label, codename=codename
                 ).first()
+                # A permission of models not migrated yet is skipped: the roles migration of
+                # the capability that adds them runs sync_roles again.
                 if found is not None:
                     wanted.append(found)
-                elif permission_model.objects.filter(content_type__app_label=app_label).exists():
-                    raise permission_model.DoesNotExist(f"no permission {perm}")
-                # else: the app's models are not migrated yet; its own roles migration adds them.
         group.permissions.set(wanted)

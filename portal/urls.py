@@ -15,6 +15,8 @@ from .forms import LoginForm
 api_v1 = [
     path("", include("villages.api.urls")),
     path("", include("portal.api.urls")),
+    path("", include("warkop.api.urls")),
+    path("", include("payments.api.urls")),
     path("", include("portal.api.programme_urls")),
 ]
 
@@ -49,6 +51,8 @@ accounts = [
 urlpatterns = [
     path("", include("portal.page_urls")),
     path("registry/", include("villages.urls")),
+    path("warkop/", include("warkop.urls")),
+    path("layanan/", include("warkop.public_urls")),
     path("programme/", include("portal.programme_urls")),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -18,6 +18,7 @@ from villages.models import (
     VillageKind,
 )
 from villages.views import HOME_PROVINCE, district_map_config, registry_page
+from warkop.selectors import dashboard_section as warkop_dashboard_section
 
 from .health import check_broker, check_database
 from .programme_views import dashboard_programme
@@ -63,6 +64,7 @@ def dashboard(request):
         "target": target,
         "map_url": f"{reverse('api:district-geojson')}?province={HOME_PROVINCE}",
         "map_config": district_map_config(regency_names),
+        "warkop_dashboard": warkop_dashboard_section(request.user),
         "programme_section": dashboard_programme(request.user),
     }
     return render(request, "portal/dashboard.html", context)

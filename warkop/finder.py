@@ -1,0 +1,194 @@
+"""The public service finder: no login, Bahasa Indonesia, light enough for a cheap phone on a slow
+connection. Choose a service and a village (searched by name) or "near me" (the browser's location,
+posted as lat/lng); get the kiosks offering it, nearest first, with distance, hours and fee. The
+map is optional: the page works without JavaScript, and the map's scripts load only on request.
+
+Anonymous use is throttled per address in the cache (FINDER_RATE_PER_MINUTE)."""
+
+import json
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from payments.models import ServiceCategory
+from villages.models import Village
+
+from .selectors import nearest_offerings
+from .services import point_from_lat_lng
+
+VILLAGE_CHOICES_LIMIT = 15
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def throttled(request) -> bool:
+    """Count this search for the visitor's address; True past FINDER_RATE_PER_MINUTE a minute."""
+    key = f"finder-rate:{client_address(request)}"
+    if cache.add(key, 1, timeout=60):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=60)
+        return False
+    return count > settings.FINDER_RATE_PER_MINUTE
+
+
+class Search:
+    """What the visitor asked: a service and an origin (a village, or a point)."""
+
+    def __init__(self, data):
+        self.service_code = (data.get("layanan") or "").strip()
+        self.village_code = (data.get("desa") or "").strip()
+        self.query = (data.get("q") or "").strip()[:80]
+        self.lat, self.lng = data.get("lat"), data.get("lng")
+        self.error = ""
+        self.category = None
+        self.village = None
+        self.origin: Point | None = None
+        self.village_choices: list = []
+
+    def resolve(self, categories):
+        by_code = {category.code: category for category in categories}
+        if not self.service_code:
+            return
+        self.category = by_code.get(self.service_code)
+        if self.category is None:
+            self.error = _("Choose a service from the list.")
+            return
+        if self.lat and self.lng:
+            try:
+                self.origin = point_from_lat_lng(self.lat, self.lng)
+            except ValidationError:
+                self.error = _("Your location could not be read.")
+            return
+        villages = Village.objects.select_related("district__regency").defer(
+            "boundary", "district__boundary", "district__regency__boundary"
+        )
+        if self.village_code:
+            self.village = villages.filter(code=self.village_code).first()
+        elif self.query:
+            matches = list(
+                villages.search(self.query)
+                .filter(centroid__isnull=False)
+                .order_by("name", "code")[: VILLAGE_CHOICES_LIMIT + 1]
+            )
+            if len(matches) == 1:
+                self.village = matches[0]
+            else:
+                self.village_choices = matches[:VILLAGE_CHOICES_LIMIT]
+                if not matches:
+                    self.error = _("No village matches “%(q)s”.") % {"q": self.query}
+        else:
+            self.error = _("Type the name of your village, or use your location.")
+        if self.village is not None:
+            if self.village.centroid is None:
+                self.error = _("This village has no location in the registry.")
+            else:
+                self.origin = self.village.centroid
+
+    def params(self) -> str:
+        """The query string of the map's data for this search."""
+        if self.origin is None or self.category is None:
+            return ""
+        return f"layanan={self.category.code}&lat={self.origin.y:.6f}&lng={self.origin.x:.6f}"
+
+
+def _categories():
+    return list(ServiceCategory.objects.filter(is_active=True).only("code", "label", "kind"))
+
+
+def _too_many(request):
+    response = render(request, "warkop/finder_throttled.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def finder(request):
+    """The finder page: GET with a village, POST with the browser's location (kept out of URLs)."""
+    data = request.POST if request.method == "POST" else request.GET
+    search = Search(data)
+    if search.service_code and throttled(request):
+        return _too_many(request)
+    categories = _categories()
+    search.resolve(categories)
+    results = []
+    if search.origin is not None and search.category is not None:
+        results = list(nearest_offerings(category=search.category, origin=search.origin))
+    map_config = {
+        "colorProperty": "kind",
+        "colors": {"kiosk": "#1f8a4c", "origin": "#1d3557"},
+        "legend": [
+            {"color": "#1f8a4c", "label": _("Warkop Digital")},
+            {"color": "#1d3557", "label": _("Search point")},
+        ],
+        "tooltip": [{"property": "distance", "label": _("Distance")}],
+    }
+    context = {
+        "categories": categories,
+        "search": search,
+        "results": results,
+        "map_url": f"{reverse('finder-geojson')}?{search.params()}" if search.params() else "",
+        "map_config": map_config,
+    }
+    return render(request, "warkop/finder.html", context)
+
+
+def format_km(metres: float) -> str:
+    if metres < 1000:
+        return f"{round(metres / 10) * 10:.0f} m"
+    return f"{metres / 1000:.1f} km".replace(".", ",")
+
+
+@require_GET
+@vary_on_headers("Accept-Language")
+def finder_geojson(request):
+    """The finder's results as GeoJSON points for the optional map, with the search point."""
+    search = Search(request.GET)
+    if not (search.service_code and search.lat and search.lng):
+        return HttpResponse(
+            '{"type":"FeatureCollection","features":[]}', content_type="application/geo+json"
+        )
+    if throttled(request):
+        return _too_many(request)
+    search.resolve(_categories())
+    features = []
+    if search.origin is not None and search.category is not None:
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [search.origin.x, search.origin.y]},
+                "properties": {"kind": "origin", "name": _("Search point")},
+            }
+        )
+        for offering in nearest_offerings(category=search.category, origin=search.origin):
+            kiosk = offering.warkop
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [round(kiosk.location.x, 6), round(kiosk.location.y, 6)],
+                    },
+                    "properties": {
+                        "kind": "kiosk",
+                        "name": kiosk.name,
+                        "distance": format_km(offering.distance.m),
+                    },
+                }
+            )
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/geo+json")
