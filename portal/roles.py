@@ -68,6 +68,11 @@ PROGRAMME_MANAGE = [
     "portal.delete_nonworkingday",
 ]
 
+# Coverage surveys (coverage): reading surveys and village connectivity; officers and
+# supervisors enter and import surveys, supervisors verify or reject them.
+COVERAGE_READ = ["coverage.view_survey", "coverage.view_measurement", "coverage.view_surveyphoto"]
+COVERAGE_ENTER = ["coverage.add_survey", "coverage.import_survey"]
+
 # `app_label.codename` per role; ALL means every permission the portal defines.
 ALL = "__all__"
 ROLE_PERMISSIONS: dict[str, list[str] | str] = {
@@ -93,15 +98,26 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "payments.change_provider",
         *PROGRAMME_READ,
         *PROGRAMME_MANAGE,
+        *COVERAGE_READ,
     ],
     # Officers visit kiosks in their kabupaten and record check-ins.
-    Role.OFFICER: [*REGISTRY_READ, *KIOSK_READ, "warkop.add_checkin", *PROGRAMME_READ],
+    Role.OFFICER: [
+        *REGISTRY_READ,
+        *KIOSK_READ,
+        "warkop.add_checkin",
+        *PROGRAMME_READ,
+        *COVERAGE_READ,
+        *COVERAGE_ENTER,
+    ],
     Role.SUPERVISOR: [
         *REGISTRY_READ,
         *KIOSK_READ,
         "warkop.add_checkin",
         "warkop.view_coverage_gap",
         *PROGRAMME_READ,
+        *COVERAGE_READ,
+        *COVERAGE_ENTER,
+        "coverage.review_survey",
     ],
     Role.PARTNER: [
         *REGISTRY_READ,
@@ -109,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "portal.change_organisation",
         *KIOSK_READ,
         *KIOSK_MANAGE,
+        *COVERAGE_READ,
     ],
 }
 

@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("warkop.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("portal.api.programme_urls")),
+    path("", include("coverage.api.urls")),
 ]
 
 accounts = [
@@ -53,6 +54,7 @@ urlpatterns = [
     path("registry/", include("villages.urls")),
     path("warkop/", include("warkop.urls")),
     path("layanan/", include("warkop.public_urls")),
+    path("coverage/", include("coverage.urls")),
     path("programme/", include("portal.programme_urls")),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from coverage.selectors import dashboard_summary as coverage_dashboard
 from villages.models import (
     District,
     Pilot,
@@ -66,6 +67,7 @@ def dashboard(request):
         "map_config": district_map_config(regency_names),
         "warkop_dashboard": warkop_dashboard_section(request.user),
         "programme_section": dashboard_programme(request.user),
+        "coverage": coverage_dashboard(request.user, HOME_PROVINCE),
     }
     return render(request, "portal/dashboard.html", context)
 

@@ -1,0 +1,44 @@
+"""Forms of the coverage pages; the rules live in `coverage.services`."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from villages.forms import ServiceFormMixin
+
+from .models import ReviewStatus
+
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
+
+
+class ReviewForm(ServiceFormMixin, forms.Form):
+    """A supervisor's verdict on a survey."""
+
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (ReviewStatus.VERIFIED, _("Verify")),
+            (ReviewStatus.REJECTED, _("Reject")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required to reject, or to change an earlier review."),
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_("An export of KoboToolbox, ODK or the template below; at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload

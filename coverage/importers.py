@@ -1,0 +1,343 @@
+"""Import of surveys exported from field tools (KoboToolbox, ODK Collect) as CSV or XLSX.
+
+The columns are documented in docs/coverage-import.md and offered as a template on the import
+page (`TEMPLATE_COLUMNS`). Headers are matched without case, and a group prefix such as
+`group_telkomsel/` or `meta/` is ignored, so a KoboToolbox export with "XML values and headers"
+imports as it is. Every row is checked first; one bad row stops the import and nothing is
+written (the error names its line: the header is line 1). A row whose UUID is already stored with
+the same content is skipped; with other content it is an error.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from villages.models import Village
+
+from . import services
+from .models import Electricity, Fibre, Operator, PlaceType, Source, Technology
+
+MAX_ROWS = 5000
+OPERATOR_COLUMNS = ("technology", "dbm", "download_mbps", "upload_mbps", "latency_ms")
+
+TEMPLATE_COLUMNS = [
+    "_uuid",
+    "village_code",
+    "observed_at",
+    "_gps_latitude",
+    "_gps_longitude",
+    "_gps_precision",
+    "place_type",
+    "fibre",
+    "fibre_distance_m",
+    "fibre_provider",
+    "electricity",
+    "notes",
+    *[f"{op}_{col}" for op in Operator.values for col in OPERATOR_COLUMNS],
+]
+
+#: Other names field tools use for the same columns.
+ALIASES = {
+    "uuid": "_uuid",
+    "instanceid": "_uuid",
+    "client_uuid": "_uuid",
+    "kode_desa": "village_code",
+    "village": "village_code",
+    "start": "observed_at",
+    "_submission_time": "observed_at",
+    "latitude": "_gps_latitude",
+    "lat": "_gps_latitude",
+    "longitude": "_gps_longitude",
+    "lng": "_gps_longitude",
+    "lon": "_gps_longitude",
+    "accuracy": "_gps_precision",
+    "accuracy_m": "_gps_precision",
+}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    unchanged: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+class SurveyImportError(Exception):
+    """The file cannot be imported; `errors` lists (line, message)."""
+
+    def __init__(self, errors: list[tuple[int, str]]):
+        super().__init__("; ".join(f"line {line}: {message}" for line, message in errors))
+        self.errors = errors
+
+
+def normalise_header(name) -> str:
+    name = str(name or "").strip().lower().rsplit("/", 1)[-1].replace(" ", "_").replace("-", "_")
+    return ALIASES.get(name, name)
+
+
+def read_rows(name: str, content: bytes) -> list[tuple[int, dict]]:
+    """(line number, {column: text}) of a .csv (UTF-8, comma or semicolon) or .xlsx file."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        return _read_xlsx(content)
+    if lower.endswith(".csv"):
+        return _read_csv(content)
+    raise SurveyImportError([(0, _("Upload a .csv or .xlsx file."))])
+
+
+def _read_csv(content: bytes) -> list[tuple[int, dict]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SurveyImportError([(0, _("The CSV file is not UTF-8 text."))]) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = list(reader)
+    if not rows:
+        raise SurveyImportError([(1, _("The file is empty."))])
+    header = [normalise_header(h) for h in rows[0]]
+    out = []
+    for index, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        out.append((index, dict(zip(header, (cell.strip() for cell in row), strict=False))))
+    return out
+
+
+def _read_xlsx(content: bytes) -> list[tuple[int, dict]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise SurveyImportError([(0, _("The XLSX file cannot be read."))]) from exc
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [normalise_header(h) for h in next(rows)]
+    except StopIteration as exc:
+        raise SurveyImportError([(1, _("The file is empty."))]) from exc
+    out = []
+    for index, row in enumerate(rows, start=2):
+        values = ["" if v is None else v for v in row]
+        if not any(str(v).strip() for v in values):
+            continue
+        out.append((index, dict(zip(header, values, strict=False))))
+    book.close()
+    return out
+
+
+def _text(row, name) -> str:
+    value = row.get(name, "")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+def _choice(row, name, choices, errors, *, required=True, default=""):
+    text = _text(row, name)
+    if not text:
+        if required and not default:
+            errors.append(_("%(column)s is empty.") % {"column": name})
+        return default
+    for value, label in choices.choices:
+        if text.lower() in (value.lower(), str(label).lower()):
+            return value
+    errors.append(
+        _("%(column)s: “%(value)s” is not one of %(choices)s.")
+        % {"column": name, "value": text, "choices": ", ".join(choices.values)}
+    )
+    return default
+
+
+def _number(row, name, errors, kind=int, low=None, high=None):
+    text = _text(row, name).replace(",", ".")
+    if not text:
+        return None
+    try:
+        value = kind(decimal.Decimal(text)) if kind is int else kind(text)
+    except (ValueError, decimal.InvalidOperation):
+        errors.append(
+            _("%(column)s: “%(value)s” is not a number.") % {"column": name, "value": text}
+        )
+        return None
+    if (low is not None and value < low) or (high is not None and value > high):
+        errors.append(
+            _("%(column)s: %(value)s is outside %(low)s…%(high)s.")
+            % {"column": name, "value": text, "low": low, "high": high}
+        )
+        return None
+    return value
+
+
+def _when(row, errors):
+    value = row.get("observed_at", "")
+    if isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        text = _text(row, "observed_at")
+        if not text:
+            errors.append(_("observed_at is empty."))
+            return None
+        moment = parse_datetime(text.replace(" ", "T", 1) if "T" not in text else text)
+        if moment is None:
+            errors.append(
+                _("observed_at: “%(value)s” is not a date and time (YYYY-MM-DD HH:MM).")
+                % {"value": text}
+            )
+            return None
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)  # field tools export local (WIB) time
+    return moment
+
+
+def parse_row(row: dict, villages: dict, *, officer_id: int) -> tuple[services.SurveyInput, list]:
+    """One row as a SurveyInput, and the problems found (messages without the line)."""
+    errors: list[str] = []
+    code = _text(row, "village_code")
+    village = villages.get(code)
+    if village is None:
+        errors.append(
+            _("village_code: “%(value)s” is not a village of the registry.") % {"value": code}
+        )
+    raw_uuid = _text(row, "_uuid").removeprefix("uuid:")
+    measurements = []
+    for operator in Operator.values:
+        technology = _choice(
+            row, f"{operator}_technology", Technology, errors, required=False, default=""
+        )
+        if not technology:
+            continue
+        measurements.append(
+            {
+                "operator": operator,
+                "technology": technology,
+                "signal_dbm": _number(row, f"{operator}_dbm", errors, int, -150, -20),
+                "download_mbps": _number(
+                    row, f"{operator}_download_mbps", errors, decimal.Decimal, 0, 10000
+                ),
+                "upload_mbps": _number(
+                    row, f"{operator}_upload_mbps", errors, decimal.Decimal, 0, 10000
+                ),
+                "latency_ms": _number(row, f"{operator}_latency_ms", errors, int, 0, 60000),
+            }
+        )
+    for m in measurements:
+        for name in ("download_mbps", "upload_mbps"):
+            if m[name] is not None:
+                m[name] = m[name].quantize(decimal.Decimal("0.01"))
+    data = services.SurveyInput(
+        client_uuid=uuid.uuid4(),
+        village=village,
+        observed_at=_when(row, errors),
+        latitude=_number(row, "_gps_latitude", errors, float, -90, 90),
+        longitude=_number(row, "_gps_longitude", errors, float, -180, 180),
+        accuracy_m=_number(row, "_gps_precision", errors, int, 0, 100000),
+        place_type=_choice(row, "place_type", PlaceType, errors),
+        fibre=_choice(row, "fibre", Fibre, errors, default=Fibre.NONE),
+        fibre_distance_m=_number(row, "fibre_distance_m", errors, int, 0, 1000000),
+        fibre_provider=_text(row, "fibre_provider"),
+        electricity=_choice(row, "electricity", Electricity, errors),
+        notes=_text(row, "notes"),
+        measurements=measurements,
+    )
+    if data.latitude is None or data.longitude is None:
+        errors.append(_("_gps_latitude and _gps_longitude are required."))
+    if raw_uuid:
+        try:
+            data.client_uuid = uuid.UUID(raw_uuid)
+        except ValueError:
+            errors.append(_("_uuid: “%(value)s” is not a UUID.") % {"value": raw_uuid})
+    elif not errors:
+        # No UUID in the file: derive one from the content, so importing the file twice
+        # stores each survey once.
+        digest = services.content_hash(data, officer_id=officer_id)
+        data.client_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"coverage-import:{digest}")
+    return data, errors
+
+
+def import_surveys(*, name: str, content: bytes, by) -> ImportResult:
+    """Import every row or none: raises SurveyImportError listing each bad row with its line."""
+    rows = read_rows(name, content)
+    if not rows:
+        raise SurveyImportError([(1, _("The file has no survey rows."))])
+    if len(rows) > MAX_ROWS:
+        raise SurveyImportError(
+            [(0, _("At most %(n)d rows per file; split the file.") % {"n": MAX_ROWS})]
+        )
+    codes = {_text(row, "village_code") for _line, row in rows}
+    villages = {v.code: v for v in Village.objects.filter(code__in=codes).defer("boundary")}
+    parsed, errors = [], []
+    seen_uuids: dict = {}
+    for line, row in rows:
+        data, row_errors = parse_row(row, villages, officer_id=by.pk)
+        if not row_errors:
+            if data.client_uuid in seen_uuids:
+                row_errors.append(
+                    _("_uuid repeats line %(line)d.") % {"line": seen_uuids[data.client_uuid]}
+                )
+            seen_uuids[data.client_uuid] = line
+        if not row_errors:
+            try:
+                services.validate_survey(data, by=by)
+            except ValidationError as error:
+                row_errors.extend(message for message in error.messages)
+        errors.extend((line, message) for message in row_errors)
+        parsed.append((line, data))
+    if errors:
+        raise SurveyImportError(errors)
+    result = ImportResult()
+    with transaction.atomic():
+        for line, data in parsed:
+            try:
+                _survey, created = services.survey_submit(data=data, by=by, source=Source.IMPORT)
+            except services.SurveyConflict:
+                errors.append(
+                    (line, _("_uuid is already stored with different content; nothing imported."))
+                )
+                continue
+            if created:
+                result.created += 1
+            else:
+                result.unchanged += 1
+        if errors:
+            transaction.set_rollback(True)
+            raise SurveyImportError(errors)
+    return result
+
+
+def template_csv() -> str:
+    """The template: the header and one sample row (labelled as a sample in its notes)."""
+    sample = {
+        "_uuid": "",
+        "village_code": "17.01.01.2001",
+        "observed_at": "2026-01-15 09:30",
+        "_gps_latitude": "-4.3700",
+        "_gps_longitude": "103.0300",
+        "_gps_precision": "8",
+        "place_type": "village_office",
+        "fibre": "none",
+        "electricity": "pln_24h",
+        "notes": "SAMPLE ROW - delete before importing",
+        "telkomsel_technology": "4g",
+        "telkomsel_dbm": "-95",
+        "telkomsel_download_mbps": "12.5",
+        "telkomsel_upload_mbps": "3.2",
+        "telkomsel_latency_ms": "45",
+        "indosat_technology": "none",
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(TEMPLATE_COLUMNS)
+    writer.writerow([sample.get(column, "") for column in TEMPLATE_COLUMNS])
+    return buffer.getvalue()

@@ -1,0 +1,361 @@
+"""Writes with business rules: storing a survey once (client UUID), reviewing it, and keeping the
+derived tables (village connectivity, the map grid) in step with the verified surveys."""
+
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.scopes import regency_scope
+from villages.models import Village
+
+from . import selectors
+from .models import (
+    TECHNOLOGY_RANK,
+    Fibre,
+    MapCell,
+    Measurement,
+    ReviewStatus,
+    Survey,
+    SurveyPhoto,
+    Technology,
+    VillageConnectivity,
+)
+
+#: Fields of a survey that make up its content (what a resend must repeat exactly).
+SURVEY_FIELDS = (
+    "observed_at",
+    "latitude",
+    "longitude",
+    "accuracy_m",
+    "place_type",
+    "fibre",
+    "fibre_distance_m",
+    "fibre_provider",
+    "electricity",
+    "notes",
+)
+MEASUREMENT_FIELDS = (
+    "technology",
+    "signal_dbm",
+    "download_mbps",
+    "upload_mbps",
+    "latency_ms",
+)
+
+
+class SurveyConflict(Exception):
+    """The client UUID is already stored with different content (HTTP 409)."""
+
+    def __init__(self, survey: Survey):
+        super().__init__(f"client_uuid {survey.client_uuid} is already stored")
+        self.survey = survey
+
+
+@dataclass
+class SurveyInput:
+    """A survey as the API, the field form and the importer hand it over (already typed)."""
+
+    client_uuid: uuid.UUID
+    village: Village
+    observed_at: datetime.datetime
+    latitude: float
+    longitude: float
+    place_type: str
+    electricity: str
+    measurements: list[dict]
+    accuracy_m: int | None = None
+    fibre: str = Fibre.NONE
+    fibre_distance_m: int | None = None
+    fibre_provider: str = ""
+    notes: str = ""
+
+
+def _canonical(value):
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).replace(microsecond=0).isoformat()
+    if isinstance(value, float):
+        return round(value, 6)
+    if isinstance(value, decimal.Decimal):
+        return str(value.quantize(decimal.Decimal("0.01")))
+    if isinstance(value, str):
+        return value.strip().replace("\r\n", "\n")
+    return value
+
+
+def content_hash(data: SurveyInput, *, officer_id: int) -> str:
+    """A digest of everything the officer entered: equal digests mean the same survey."""
+    body = {
+        "uuid": str(data.client_uuid),
+        "officer": officer_id,
+        "village": data.village.pk,
+        **{name: _canonical(getattr(data, name)) for name in SURVEY_FIELDS},
+        "measurements": sorted(
+            (
+                [m["operator"], *[_canonical(m.get(name)) for name in MEASUREMENT_FIELDS]]
+                for m in data.measurements
+            ),
+            key=lambda row: row[0],
+        ),
+    }
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def validate_survey(data: SurveyInput, *, by) -> None:
+    """The rules a survey must follow, whoever sends it; raises ValidationError."""
+    errors: dict[str, list[str]] = {}
+    regencies = regency_scope(by)
+    if regencies is not None and data.village.pk[:5] not in regencies:
+        errors.setdefault("village", []).append(
+            _("%(village)s is outside the kabupaten/kota you work in.")
+            % {"village": data.village.name}
+        )
+    if not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
+        errors.setdefault("location", []).append(_("The position is not a valid coordinate."))
+    if data.observed_at > timezone.now() + datetime.timedelta(minutes=10):
+        errors.setdefault("observed_at", []).append(_("The survey time is in the future."))
+    if data.fibre == Fibre.NONE and (data.fibre_distance_m is not None or data.fibre_provider):
+        errors.setdefault("fibre", []).append(
+            _("No fibre was seen: leave its distance and provider empty.")
+        )
+    if not data.measurements:
+        errors.setdefault("measurements", []).append(
+            _("Record at least one operator (choose “no signal” where the phone shows none).")
+        )
+    seen = set()
+    for m in data.measurements:
+        if m["operator"] in seen:
+            errors.setdefault("measurements", []).append(
+                _("%(operator)s is recorded twice.") % {"operator": m["operator"]}
+            )
+        seen.add(m["operator"])
+        if m["technology"] == Technology.NONE and any(
+            m.get(name) is not None for name in MEASUREMENT_FIELDS[1:]
+        ):
+            errors.setdefault("measurements", []).append(
+                _("%(operator)s has no signal: leave its strength and speeds empty.")
+                % {"operator": m["operator"]}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _derive(measurements: list[dict]) -> tuple[str, int]:
+    best, operators = Technology.NONE, 0
+    for m in measurements:
+        if selectors.is_usable(m["technology"], m.get("signal_dbm")):
+            operators += 1
+            if TECHNOLOGY_RANK.index(m["technology"]) > TECHNOLOGY_RANK.index(best):
+                best = m["technology"]
+    return best, operators
+
+
+def _existing(client_uuid, digest: str) -> Survey | None:
+    survey = Survey.objects.filter(client_uuid=client_uuid).first()
+    if survey is None:
+        return None
+    if survey.content_hash != digest:
+        raise SurveyConflict(survey)
+    return survey
+
+
+def survey_submit(*, data: SurveyInput, by, source: str) -> tuple[Survey, bool]:
+    """Store a survey once per client UUID: returns (survey, created).
+
+    The same UUID again with the same content returns the stored survey (created False); with
+    other content it raises SurveyConflict. Concurrent sends of one UUID store it once (the
+    unique constraint decides, and the loser reads the winner's row).
+    """
+    digest = content_hash(data, officer_id=by.pk)
+    existing = _existing(data.client_uuid, digest)
+    if existing is not None:
+        return existing, False
+    validate_survey(data, by=by)
+    best, operators = _derive(data.measurements)
+    try:
+        with transaction.atomic():
+            survey = Survey.objects.create(
+                client_uuid=data.client_uuid,
+                officer=by,
+                village=data.village,
+                observed_at=data.observed_at,
+                location=Point(data.longitude, data.latitude, srid=4326),
+                accuracy_m=data.accuracy_m,
+                place_type=data.place_type,
+                fibre=data.fibre,
+                fibre_distance_m=data.fibre_distance_m,
+                fibre_provider=data.fibre_provider.strip(),
+                electricity=data.electricity,
+                notes=data.notes.strip(),
+                best_technology=best,
+                operators_with_signal=operators,
+                content_hash=digest,
+                source=source,
+            )
+            Measurement.objects.bulk_create(
+                Measurement(
+                    survey=survey,
+                    operator=m["operator"],
+                    technology=m["technology"],
+                    **{name: m.get(name) for name in MEASUREMENT_FIELDS[1:]},
+                )
+                for m in data.measurements
+            )
+    except IntegrityError:
+        existing = _existing(data.client_uuid, digest)
+        if existing is None:
+            raise
+        return existing, False
+    return survey, True
+
+
+@transaction.atomic
+def survey_photo_add(*, survey: Survey, client_uuid: uuid.UUID, image, caption: str, by):
+    """Attach a photo once per client UUID; returns (photo, created)."""
+    if survey.officer_id != by.pk:
+        raise ValidationError(_("Only the officer who took the survey can add its photos."))
+    photo = SurveyPhoto.objects.filter(client_uuid=client_uuid).first()
+    if photo is not None:
+        if photo.survey_id != survey.pk:
+            raise ValidationError(_("This photo belongs to another survey."))
+        return photo, False
+    photo = SurveyPhoto(survey=survey, client_uuid=client_uuid, caption=caption.strip())
+    photo.image.save(f"{client_uuid}.jpg", image, save=False)
+    photo.save()
+    return photo, True
+
+
+# --- Review --------------------------------------------------------------------------------------
+
+ALLOWED_REVIEWS = {
+    ReviewStatus.PENDING: {ReviewStatus.VERIFIED, ReviewStatus.REJECTED},
+    ReviewStatus.VERIFIED: {ReviewStatus.REJECTED},
+    ReviewStatus.REJECTED: {ReviewStatus.VERIFIED},
+}
+
+
+@transaction.atomic
+def survey_review(*, survey: Survey, status: str, reason: str, by) -> Survey:
+    """Verify or reject a survey. A rejection needs a reason; nobody reviews their own survey.
+
+    A verified survey can later be rejected (and a rejected one verified) with a reason: the
+    village's connectivity and the map grid follow.
+    """
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    status = ReviewStatus(status)
+    current = ReviewStatus(survey.review_status)
+    if status not in ALLOWED_REVIEWS[current]:
+        raise ValidationError(
+            _("A survey that is %(current)s cannot become %(new)s.")
+            % {"current": current.label.lower(), "new": status.label.lower()}
+        )
+    if survey.officer_id == by.pk:
+        raise ValidationError(_("Another supervisor must review your own survey."))
+    reason = reason.strip()
+    if status == ReviewStatus.REJECTED and not reason:
+        raise ValidationError({"reason": _("Give the reason for the rejection.")})
+    if current != ReviewStatus.PENDING and not reason:
+        raise ValidationError({"reason": _("Give the reason for changing the review.")})
+    survey.review_status = status
+    survey.reviewed_by = by
+    survey.reviewed_at = timezone.now()
+    survey.review_reason = reason
+    survey.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_reason"])
+    if current == ReviewStatus.VERIFIED or status == ReviewStatus.VERIFIED:
+        _grid_apply(survey, +1 if status == ReviewStatus.VERIFIED else -1)
+        refresh_village_connectivity(survey.village_id)
+    return survey
+
+
+def refresh_village_connectivity(village_code: str) -> VillageConnectivity | None:
+    """Recompute one village's row of VillageConnectivity from its verified surveys."""
+    facts = selectors.village_facts(village_code)
+    if facts.survey_count == 0:
+        VillageConnectivity.objects.filter(village_id=village_code).delete()
+        return None
+    row, _created = VillageConnectivity.objects.update_or_create(
+        village_id=village_code,
+        defaults={
+            "status": facts.status,
+            "survey_count": facts.survey_count,
+            "latest_survey_at": facts.latest_survey_at,
+            "operator_count": len(facts.operators),
+            "operators": ",".join(sorted(facts.operators)),
+            "best_technology": facts.best_technology,
+            "fibre_ready": facts.fibre_ready,
+        },
+    )
+    return row
+
+
+def _grid_apply(survey: Survey, sign: int) -> None:
+    """Add (+1) or remove (-1) one survey from every level of the map grid."""
+    rows = []
+    lng, lat = survey.location.x, survey.location.y
+    counts = [sign if survey.best_technology == tech else 0 for tech in TECHNOLOGY_RANK]
+    for level in range(selectors.MIN_LEVEL, selectors.MAX_LEVEL + 1):
+        x, y = selectors.lng_to_x(lng, level), selectors.lat_to_y(lat, level)
+        rows.append((level, x, y, survey.village_id[:5], sign, *counts, sign * lng, sign * lat))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"""
+            INSERT INTO {MapCell._meta.db_table}
+                (level, x, y, regency_id, count, count_none, count_2g, count_3g, count_4g,
+                 count_5g, sum_lng, sum_lat)
+            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            ON CONFLICT (level, x, y, regency_id) DO UPDATE SET
+                count = {MapCell._meta.db_table}.count + EXCLUDED.count,
+                count_none = {MapCell._meta.db_table}.count_none + EXCLUDED.count_none,
+                count_2g = {MapCell._meta.db_table}.count_2g + EXCLUDED.count_2g,
+                count_3g = {MapCell._meta.db_table}.count_3g + EXCLUDED.count_3g,
+                count_4g = {MapCell._meta.db_table}.count_4g + EXCLUDED.count_4g,
+                count_5g = {MapCell._meta.db_table}.count_5g + EXCLUDED.count_5g,
+                sum_lng = {MapCell._meta.db_table}.sum_lng + EXCLUDED.sum_lng,
+                sum_lat = {MapCell._meta.db_table}.sum_lat + EXCLUDED.sum_lat
+            """,
+            rows,
+        )
+        cursor.execute(f"DELETE FROM {MapCell._meta.db_table} WHERE count <= 0")
+
+
+@transaction.atomic
+def rebuild_derived() -> dict:
+    """Recompute the map grid and every village's connectivity from the verified surveys."""
+    table = MapCell._meta.db_table
+    x = selectors.SQL_X.format(lng="ST_X(s.location)", level="l")
+    y = selectors.SQL_Y.format(lat="ST_Y(s.location)", level="l")
+    classes = ", ".join(
+        f"count(*) FILTER (WHERE s.best_technology = '{tech}')" for tech in TECHNOLOGY_RANK
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table}")
+        cursor.execute(
+            f"""
+            INSERT INTO {table}
+                (level, x, y, regency_id, count, count_none, count_2g, count_3g, count_4g,
+                 count_5g, sum_lng, sum_lat)
+            SELECT l, {x}, {y}, left(s.village_id, 5), count(*), {classes},
+                   sum(ST_X(s.location)), sum(ST_Y(s.location))
+            FROM coverage_survey s
+            CROSS JOIN generate_series(%s, %s) AS l
+            WHERE s.review_status = 'verified'
+            GROUP BY 1, 2, 3, 4
+            """,
+            [selectors.MIN_LEVEL, selectors.MAX_LEVEL],
+        )
+        cells = cursor.rowcount
+    codes = set(
+        Survey.objects.verified().order_by().values_list("village_id", flat=True).distinct()
+    )
+    VillageConnectivity.objects.exclude(village_id__in=codes).delete()
+    for code in sorted(codes):
+        refresh_village_connectivity(code)
+    return {"cells": cells, "villages": len(codes)}

@@ -1,0 +1,523 @@
+"""Coverage pages: the offline field form (with its service worker and manifest), surveys and
+their review, the file import, village connectivity per kabupaten and the coverage map.
+
+Lists cost a constant number of queries (select_related, annotations, one page at a time).
+"""
+
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from portal.scopes import get_scoped_or_404, regency_scope, scoped
+from villages.models import District, Regency, Village
+from villages.views import HOME_PROVINCE
+
+from . import importers, selectors, services
+from .filtersets import ConnectivityFilterSet, SurveyFilterSet
+from .forms import ImportForm, ReviewForm
+from .models import (
+    ConnectivityStatus,
+    Electricity,
+    Fibre,
+    Operator,
+    PlaceType,
+    ReviewStatus,
+    Survey,
+    SurveyPhoto,
+    Technology,
+)
+
+VIEW = "coverage.view_survey"
+PAGE_SIZE = 50
+
+#: Colours shared with static/coverage/coverage.css and static/coverage/map.js.
+STATUS_COLORS = {
+    ConnectivityStatus.NO_DATA: "#b8c2cc",
+    ConnectivityStatus.BLANK_SPOT: "#c0392b",
+    ConnectivityStatus.FIBRE_READY: "#6c3fb5",
+    ConnectivityStatus.SINGLE_OPERATOR: "#e67e22",
+    ConnectivityStatus.WEAK: "#f1c40f",
+    ConnectivityStatus.GOOD_4G: "#1f8a4c",
+}
+SIGNAL_COLORS = {
+    Technology.NONE: "#c0392b",
+    Technology.G2: "#e67e22",
+    Technology.G3: "#f1c40f",
+    Technology.G4: "#1f8a4c",
+    Technology.G5: "#1565c0",
+}
+
+
+def coverage_page(permission=VIEW):
+    def decorate(view):
+        return login_required(permission_required(permission, raise_exception=True)(view))
+
+    return decorate
+
+
+# --- Field form (installable, works offline) -----------------------------------------------------
+
+
+def _field_villages(user) -> dict:
+    """Kecamatan and villages the user may survey, with centroids, for the offline form."""
+    regencies = regency_scope(user)
+    districts = District.objects.filter(regency__province_id=HOME_PROVINCE)
+    villages = Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
+    if regencies is not None:
+        districts = districts.filter(regency_id__in=regencies)
+        villages = villages.filter(district__regency_id__in=regencies)
+    return {
+        "districts": [
+            [code, name, regency]
+            for code, name, regency in districts.select_related("regency")
+            .order_by("code")
+            .values_list("code", "name", "regency__name")
+        ],
+        "villages": [
+            [code, name, district, round(c.y, 5) if c else None, round(c.x, 5) if c else None]
+            for code, name, district, c in villages.order_by("code").values_list(
+                "code", "name", "district_id", "centroid"
+            )
+        ],
+    }
+
+
+def field_messages() -> dict:
+    """Texts of static/coverage/field.js, translated here."""
+    return {
+        "online": _("Online"),
+        "offline": _("Offline: surveys are kept on this device"),
+        "waiting": _("waiting to be sent"),
+        "saved": _("Survey saved in the outbox."),
+        "sent": _("Sent and confirmed by the server:"),
+        "sending": _("Sending…"),
+        "loginAgain": _(
+            "Your session has expired. Log in again to send the waiting surveys; they stay on "
+            "this device."
+        ),
+        "conflict": _(
+            "The server already has a different survey with this number; it was not sent. Save "
+            "the outbox to a file and show it to your supervisor."
+        ),
+        "invalid": _("The server refused this survey:"),
+        "otherOfficer": _("Entered by another officer; log in as them to send it:"),
+        "noPosition": _("The position is not available; enter it by hand."),
+        "positionFound": _("Position found, accuracy"),
+        "nearest": _("Nearest village:"),
+        "needVillage": _("Choose the village."),
+        "needPosition": _("Take the position first (or enter it)."),
+        "needMeasurement": _("Record at least one operator."),
+        "fileLoaded": _("Surveys added from the file:"),
+        "fileBad": _("This file is not a saved outbox."),
+        "empty": _("The outbox is empty."),
+        "retry": _("Could not reach the server; will try again."),
+        "delete": _("Delete"),
+        "confirmDelete": _("Delete this survey from the outbox? It has not been sent."),
+    }
+
+
+@coverage_page("coverage.add_survey")
+def field(request):
+    """The field form: install it, open it once online, then survey with or without signal."""
+    context = {
+        "field_data": {
+            **_field_villages(request.user),
+            "messages": field_messages(),
+            "officer": request.user.get_username(),
+            "apiUrl": reverse("api:survey-list"),
+            "loginUrl": f"{reverse('login')}?next={reverse('coverage:field')}",
+            "swUrl": reverse("coverage:field-sw"),
+            "scope": reverse("coverage:field"),
+        },
+        "operators": Operator.choices,
+        "technologies": Technology.choices,
+        "place_types": PlaceType.choices,
+        "electricity_choices": Electricity.choices,
+        "fibre_choices": Fibre.choices,
+    }
+    response = render(request, "coverage/field.html", context)
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+FIELD_ASSETS = [
+    "css/portal.css",
+    "coverage/coverage.css",
+    "js/portal.js",
+    "coverage/field.js",
+    "coverage/icons/icon-192.png",
+    "coverage/icons/icon-512.png",
+]
+
+
+@never_cache
+@require_GET
+def field_service_worker(request):
+    """The service worker of the field form, at the form's own path so that its scope is the
+    form. Its version changes with the asset URLs (hashed in production)."""
+    assets = [static(path) for path in FIELD_ASSETS]
+    version = f"{len(assets)}-{abs(hash(tuple(assets))) % 10**8}"
+    body = render_to_string(
+        "coverage/sw.js",
+        {
+            "config": json.dumps(
+                {
+                    "version": version,
+                    "page": reverse("coverage:field"),
+                    "manifest": reverse("coverage:field-manifest"),
+                    "assets": assets,
+                }
+            )
+        },
+    )
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("coverage:field")
+    return response
+
+
+@require_GET
+def field_manifest(request):
+    """The web app manifest: installable, starting at the field form."""
+    start = reverse("coverage:field")
+    manifest = {
+        "name": _("Coverage survey — Bengkulu"),
+        "short_name": _("Coverage survey"),
+        "description": _("Network coverage surveys, with or without signal."),
+        "start_url": start,
+        "scope": start,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#ffffff",
+        "theme_color": "#1d3557",
+        "lang": request.LANGUAGE_CODE,
+        "icons": [
+            {"src": static("coverage/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("coverage/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("coverage/icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return HttpResponse(
+        json.dumps(manifest, ensure_ascii=False), content_type="application/manifest+json"
+    )
+
+
+# --- Surveys and their review --------------------------------------------------------------------
+
+
+@coverage_page()
+def surveys(request):
+    """Surveys filtered by review, kabupaten, signal…; supervisors work the pending queue here."""
+    queryset = scoped(Survey.objects.for_lists().order_by("-observed_at", "-id"), request.user)
+    filterset = SurveyFilterSet(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    context = {
+        "page": page,
+        "review_statuses": ReviewStatus.choices,
+        "technologies": Technology.choices,
+        "regencies": Regency.objects.filter(province_id=HOME_PROVINCE)
+        .only("code", "name")
+        .order_by("code"),
+        "current": {
+            "review_status": data.get("review_status") or "",
+            "regency": data.get("regency") or "",
+            "best_technology": data.get("best_technology") or "",
+        },
+        "query": request.GET.copy(),
+    }
+    context["query"].pop("page", None)
+    return render(request, "coverage/surveys.html", context)
+
+
+def _survey_for_page(request, client_uuid):
+    return get_scoped_or_404(
+        Survey.objects.select_related("village__district__regency", "officer", "reviewed_by")
+        .prefetch_related("measurements", "photos")
+        .defer(
+            "village__boundary",
+            "village__district__boundary",
+            "village__district__regency__boundary",
+        ),
+        request.user,
+        client_uuid=client_uuid,
+    )
+
+
+def _render_survey(request, survey, form=None, status=200):
+    can_review = request.user.has_perm("coverage.review_survey") and bool(
+        services.ALLOWED_REVIEWS[ReviewStatus(survey.review_status)]
+    )
+    actions = [
+        (value, label)
+        for value, label in (
+            (ReviewStatus.VERIFIED, _("Verify")),
+            (ReviewStatus.REJECTED, _("Reject")),
+        )
+        if value in services.ALLOWED_REVIEWS[ReviewStatus(survey.review_status)]
+    ]
+    context = {
+        "survey": survey,
+        "village": survey.village,
+        "measurements": list(survey.measurements.all()),
+        "photos": list(survey.photos.all()),
+        "can_review": can_review,
+        "own_survey": survey.officer_id == request.user.pk,
+        "form": form or ReviewForm(),
+        "actions": actions,
+        "signal_colors": SIGNAL_COLORS,
+    }
+    return render(request, "coverage/survey.html", context, status=status)
+
+
+@coverage_page()
+def survey(request, client_uuid):
+    """One survey: where, what each operator gave, fibre and power, photos and its review."""
+    return _render_survey(request, _survey_for_page(request, client_uuid))
+
+
+@login_required
+@require_POST
+def survey_review(request, client_uuid):
+    """Verify or reject a survey (needs `coverage.review_survey`)."""
+    if not request.user.has_perm("coverage.review_survey"):
+        raise PermissionDenied
+    survey = _survey_for_page(request, client_uuid)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.survey_review(
+                survey=survey,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            survey = Survey.objects.get(pk=survey.pk)
+            messages.success(
+                request,
+                _("Review recorded: the survey is now %(status)s.")
+                % {"status": survey.get_review_status_display().lower()},
+            )
+            return redirect(survey)
+    return _render_survey(request, survey, form=form, status=400)
+
+
+@coverage_page()
+def photo(request, pk):
+    """A survey photo, for those who may see its survey (404 otherwise)."""
+    photo = get_object_or_404(
+        SurveyPhoto, pk=pk, survey__in=scoped(Survey.objects.all(), request.user).values("pk")
+    )
+    handle = photo.image.open("rb")
+    content_type = "image/png" if handle.read(4) == b"\x89PNG" else "image/jpeg"
+    handle.seek(0)
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Import --------------------------------------------------------------------------------------
+
+
+@coverage_page("coverage.import_survey")
+def import_surveys(request):
+    """Upload a CSV or XLSX export of a field tool: every row is imported, or none."""
+    result, errors = None, None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = importers.import_surveys(
+                    name=upload.name, content=upload.read(), by=request.user
+                )
+            except importers.SurveyImportError as error:
+                errors = error.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Imported %(created)d surveys (%(unchanged)d were already stored); "
+                        "they wait for a supervisor's review."
+                    )
+                    % {"created": result.created, "unchanged": result.unchanged},
+                )
+                return redirect(f"{reverse('coverage:surveys')}?source=import")
+    else:
+        form = ImportForm()
+    context = {
+        "form": form,
+        "errors": errors,
+        "columns": importers.TEMPLATE_COLUMNS,
+        "operators": Operator.choices,
+        "technologies": Technology.choices,
+        "place_types": PlaceType.choices,
+        "electricity_choices": Electricity.choices,
+        "fibre_choices": Fibre.choices,
+    }
+    return render(request, "coverage/import.html", context, status=400 if errors else 200)
+
+
+@coverage_page("coverage.import_survey")
+def import_template(request, fmt):
+    """The import template (header and one row marked as a sample) as CSV or XLSX."""
+    text = importers.template_csv()
+    if fmt == "csv":
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="survei-cakupan-template.csv"'
+        return response
+    import csv
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "survei"
+    for row in csv.reader(io.StringIO(text)):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="survei-cakupan-template.xlsx"'
+    return response
+
+
+# --- Connectivity --------------------------------------------------------------------------------
+
+
+def status_legend() -> list[dict]:
+    return [
+        {"value": value, "label": str(label), "color": STATUS_COLORS[value]}
+        for value, label in ConnectivityStatus.choices
+    ]
+
+
+@coverage_page()
+def overview(request):
+    """Village connectivity per kabupaten/kota: how many villages have each status."""
+    rows = selectors.connectivity_by_regency(HOME_PROVINCE)
+    totals = {status: sum(r.counts.get(status, 0) for r in rows) for status in ConnectivityStatus}
+    context = {
+        "rows": rows,
+        "statuses": status_legend(),
+        "totals": [totals[status] for status in ConnectivityStatus],
+        "grand_total": sum(totals.values()),
+        "pending": scoped(Survey.objects.pending(), request.user).count(),
+    }
+    return render(request, "coverage/overview.html", context)
+
+
+@coverage_page()
+def blank_spots(request):
+    """Blank-spot villages (surveyed, no usable signal from any operator), per kabupaten/kota."""
+    villages = list(
+        selectors.with_connectivity(
+            Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
+        )
+        .filter(connectivity__status=ConnectivityStatus.BLANK_SPOT)
+        .select_related("district__regency", "pilot")
+        .defer("boundary", "district__boundary", "district__regency__boundary")
+        .order_by("code")
+    )
+    groups: dict = {}
+    for village in villages:
+        groups.setdefault(village.district.regency, []).append(village)
+    context = {"groups": list(groups.items()), "count": len(villages)}
+    return render(request, "coverage/blank_spots.html", context)
+
+
+@coverage_page()
+def villages(request):
+    """Every village with its connectivity; filter by status, kabupaten, pilot, name."""
+    queryset = (
+        selectors.with_connectivity(
+            Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
+        )
+        .select_related("district__regency", "pilot")
+        .defer("boundary", "district__boundary", "district__regency__boundary")
+        .order_by("code")
+    )
+    filterset = ConnectivityFilterSet(request.GET, queryset=queryset)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    data = filterset.form.cleaned_data if filterset.is_valid() else {}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "statuses": status_legend(),
+        "regencies": Regency.objects.filter(province_id=HOME_PROVINCE)
+        .only("code", "name")
+        .order_by("code"),
+        "current": {
+            "status": data.get("status") or "",
+            "regency": data.get("regency") or "",
+            "q": data.get("q") or "",
+        },
+        "query": query,
+    }
+    return render(request, "coverage/villages.html", context)
+
+
+def kiosk_geojson_url() -> str:
+    """The kiosk layer of the kiosk issue, when it is installed."""
+    try:
+        return reverse("api:kiosk-geojson")
+    except NoReverseMatch:
+        return ""
+
+
+@coverage_page()
+def coverage_map(request):
+    """Survey points coloured by best signal (cells when zoomed out), villages by status, kiosks."""
+    config = {
+        "mapUrl": reverse("api:coverage-map"),
+        "villagesUrl": reverse("api:connectivity-geojson"),
+        "kiosksUrl": kiosk_geojson_url(),
+        "surveyUrl": reverse("coverage:survey", args=["00000000-0000-0000-0000-000000000000"]),
+        "villageUrl": reverse("villages:village", args=["__code__"]),
+        "statuses": status_legend(),
+        "signals": [
+            {"value": value, "label": str(label), "color": SIGNAL_COLORS[value]}
+            for value, label in Technology.choices
+        ],
+        "text": {
+            "surveys": _("Surveys (verified)"),
+            "villages": _("Villages by connectivity"),
+            "kiosks": _("Warkop Digital kiosks"),
+            "bestSignal": _("Best signal"),
+            "connectivity": _("Connectivity"),
+            "surveysIn": _("verified surveys here"),
+            "operators": _("operators with signal"),
+            "latest": _("latest survey"),
+            "open": _("Open"),
+            "zoomIn": _("Zoom in to see single surveys."),
+            "loading": _("Loading…"),
+            "error": _("The map data could not be loaded."),
+        },
+        "tilesUrl": settings.MAP_TILES_URL,
+        "tilesAttribution": settings.MAP_TILES_ATTRIBUTION,
+    }
+    return render(request, "coverage/map.html", {"map_config": config})
