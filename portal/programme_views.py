@@ -98,7 +98,9 @@ def _detail(request, programme):
     context = programme_summary(programme)
     calendar, day = context["calendar"], context["day"]
     snapshots = list(
-        programme.snapshots.order_by("date").only("date", "day_number", "milestones", "backfilled")
+        programme.snapshots.order_by("date").only(
+            "programme_id", "date", "day_number", "milestones", "backfilled"
+        )
     )
     last = snapshots[-1] if snapshots else None
     context.update(
@@ -198,7 +200,7 @@ def milestone_detail(request, pk):
     history = []
     previous = None
     for snapshot in milestone.programme.snapshots.order_by("date").only(
-        "date", "day_number", "milestones", "backfilled"
+        "programme_id", "date", "day_number", "milestones", "backfilled"
     ):
         row = snapshot.milestones.get(key)
         if row is None:
