@@ -261,6 +261,7 @@ def parse_row(row: dict, villages: dict, *, officer_id: int) -> tuple[services.S
     elif not errors:
         # No UUID in the file: derive one from the content, so importing the file twice
         # stores each survey once.
+        data.client_uuid = uuid.UUID(int=0)
         digest = services.content_hash(data, officer_id=officer_id)
         data.client_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"coverage-import:{digest}")
     return data, errors

@@ -371,7 +371,7 @@ class VillageConnectivity(models.Model):
         "villages.Village",
         on_delete=models.CASCADE,
         primary_key=True,
-        related_name="connectivity",
+        related_name="coverage_status",
         verbose_name=_("village"),
     )
     status = models.CharField(_("connectivity"), max_length=16, choices=ConnectivityStatus.choices)

@@ -135,16 +135,20 @@ def with_connectivity(villages: QuerySet | None = None) -> QuerySet:
     villages = Village.objects.all() if villages is None else villages
     return villages.annotate(
         connectivity=Coalesce(
-            F("connectivity__status"), Value(ConnectivityStatus.NO_DATA), output_field=CharField()
+            F("coverage_status__status"),
+            Value(ConnectivityStatus.NO_DATA),
+            output_field=CharField(),
         ),
-        survey_count=Coalesce(F("connectivity__survey_count"), 0, output_field=IntegerField()),
-        latest_survey_at=F("connectivity__latest_survey_at"),
-        operator_count=Coalesce(F("connectivity__operator_count"), 0, output_field=IntegerField()),
+        survey_count=Coalesce(F("coverage_status__survey_count"), 0, output_field=IntegerField()),
+        latest_survey_at=F("coverage_status__latest_survey_at"),
+        operator_count=Coalesce(
+            F("coverage_status__operator_count"), 0, output_field=IntegerField()
+        ),
         best_technology=Coalesce(
-            F("connectivity__best_technology"), Value(Technology.NONE), output_field=CharField()
+            F("coverage_status__best_technology"), Value(Technology.NONE), output_field=CharField()
         ),
         fibre_ready=Coalesce(
-            F("connectivity__fibre_ready"), Value(False), output_field=BooleanField()
+            F("coverage_status__fibre_ready"), Value(False), output_field=BooleanField()
         ),
     )
 
@@ -194,7 +198,7 @@ def blank_spot_pilots(province_code: str) -> list:
                 district__regency__province_id=province_code, pilot__status=PilotStatus.SELECTED
             )
         )
-        .filter(connectivity__status=ConnectivityStatus.BLANK_SPOT)
+        .filter(connectivity=ConnectivityStatus.BLANK_SPOT)
         .select_related("district__regency")
         .only("code", "name", "district__name", "district__regency__name")
         .order_by("code")
@@ -323,5 +327,5 @@ def map_points(bbox, regencies: list[str] | None, limit: int) -> list[tuple]:
 def pilots_with_verified_survey() -> QuerySet:
     """Selected pilot villages with at least one verified survey (for the 100-day programme)."""
     return Village.objects.filter(
-        Q(pilot__status=PilotStatus.SELECTED) & Q(connectivity__survey_count__gt=0)
+        Q(pilot__status=PilotStatus.SELECTED) & Q(coverage_status__survey_count__gt=0)
     )

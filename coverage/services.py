@@ -305,12 +305,14 @@ def _grid_apply(survey: Survey, sign: int) -> None:
         x, y = selectors.lng_to_x(lng, level), selectors.lat_to_y(lat, level)
         rows.append((level, x, y, survey.village_id[:5], sign, *counts, sign * lng, sign * lat))
     with connection.cursor() as cursor:
-        cursor.executemany(
+        # One statement (not executemany: pghistory's context wrapper expects single statements).
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+        cursor.execute(
             f"""
             INSERT INTO {MapCell._meta.db_table}
                 (level, x, y, regency_id, count, count_none, count_2g, count_3g, count_4g,
                  count_5g, sum_lng, sum_lat)
-            VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+            VALUES {values}
             ON CONFLICT (level, x, y, regency_id) DO UPDATE SET
                 count = {MapCell._meta.db_table}.count + EXCLUDED.count,
                 count_none = {MapCell._meta.db_table}.count_none + EXCLUDED.count_none,
@@ -321,7 +323,7 @@ def _grid_apply(survey: Survey, sign: int) -> None:
                 sum_lng = {MapCell._meta.db_table}.sum_lng + EXCLUDED.sum_lng,
                 sum_lat = {MapCell._meta.db_table}.sum_lat + EXCLUDED.sum_lat
             """,
-            rows,
+            [value for row in rows for value in row],
         )
         cursor.execute(f"DELETE FROM {MapCell._meta.db_table} WHERE count <= 0")
 
@@ -336,7 +338,7 @@ def rebuild_derived() -> dict:
         f"count(*) FILTER (WHERE s.best_technology = '{tech}')" for tech in TECHNOLOGY_RANK
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {table}")
+        cursor.execute(f"DELETE FROM {table}")
         cursor.execute(
             f"""
             INSERT INTO {table}

@@ -437,7 +437,7 @@ def blank_spots(request):
         selectors.with_connectivity(
             Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
         )
-        .filter(connectivity__status=ConnectivityStatus.BLANK_SPOT)
+        .filter(connectivity=ConnectivityStatus.BLANK_SPOT)
         .select_related("district__regency", "pilot")
         .defer("boundary", "district__boundary", "district__regency__boundary")
         .order_by("code")

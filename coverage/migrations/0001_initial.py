@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='VillageConnectivity',
             fields=[
-                ('village', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='connectivity', serialize=False, to='villages.village', verbose_name='village')),
+                ('village', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='coverage_status', serialize=False, to='villages.village', verbose_name='village')),
                 ('status', models.CharField(choices=[('no_data', 'No data'), ('blank_spot', 'Blank spot'), ('fibre_ready', 'Fibre-ready'), ('single_operator', 'One operator only'), ('weak', 'Weak signal'), ('good_4g', 'Good 4G')], max_length=16, verbose_name='connectivity')),
                 ('survey_count', models.PositiveIntegerField(verbose_name='verified surveys')),
                 ('latest_survey_at', models.DateTimeField(null=True, verbose_name='latest verified survey')),

@@ -72,8 +72,14 @@ def payload(village=VILLAGE, **overrides) -> dict:
         "electricity": "pln_part",
         "notes": "Sinyal hilang di belakang balai desa.",
         "measurements": [
-            {"operator": "telkomsel", "technology": "4g", "signal_dbm": -97,
-             "download_mbps": "8.50", "upload_mbps": "2.10", "latency_ms": 60},
+            {
+                "operator": "telkomsel",
+                "technology": "4g",
+                "signal_dbm": -97,
+                "download_mbps": "8.50",
+                "upload_mbps": "2.10",
+                "latency_ms": 60,
+            },
             {"operator": "indosat", "technology": "none"},
         ],
     }

@@ -52,7 +52,9 @@ def test_same_uuid_sent_with_equivalent_formatting_is_the_same_survey(officer):
     client = api(officer)
     assert client.post("/api/v1/surveys/", body, format="json").status_code == 201
     # Measurements in another order, speeds as numbers, notes with surrounding spaces.
-    body2 = dict(body, measurements=list(reversed(body["measurements"])), notes=f"  {body['notes']} ")
+    body2 = dict(
+        body, measurements=list(reversed(body["measurements"])), notes=f"  {body['notes']} "
+    )
     body2["measurements"][1] = dict(body["measurements"][0], download_mbps=8.5, upload_mbps=2.1)
     assert client.post("/api/v1/surveys/", body2, format="json").status_code == 200
 
@@ -162,9 +164,10 @@ def test_geojson_of_surveys(officer, staff_user):
     )
     assert feature["properties"]["uuid"] == str(survey.client_uuid)
     assert feature["properties"]["review_status"] == ReviewStatus.PENDING
-    assert api(staff_user).get("/api/v1/surveys/geojson/?review_status=verified").json()[
-        "features"
-    ] == []
+    assert (
+        api(staff_user).get("/api/v1/surveys/geojson/?review_status=verified").json()["features"]
+        == []
+    )
 
 
 def test_list_costs_a_constant_number_of_queries(officer, staff_user, django_assert_num_queries):
@@ -207,9 +210,12 @@ def test_photo_upload_once_per_uuid(officer, staff_user):
     assert send(b"not an image").status_code in (200, 400)
     bad = api(officer).post(
         f"/api/v1/surveys/{survey.client_uuid}/photos/",
-        {"client_uuid": str(uuid.uuid4()), "image": __import__(
-            "django.core.files.uploadedfile", fromlist=["SimpleUploadedFile"]
-        ).SimpleUploadedFile("x.jpg", b"GIF89a....", content_type="image/jpeg")},
+        {
+            "client_uuid": str(uuid.uuid4()),
+            "image": __import__(
+                "django.core.files.uploadedfile", fromlist=["SimpleUploadedFile"]
+            ).SimpleUploadedFile("x.jpg", b"GIF89a....", content_type="image/jpeg"),
+        },
         format="multipart",
     )
     assert bad.status_code == 400

@@ -1,0 +1,159 @@
+"""CSV/XLSX import: the template's columns, Kobo-style headers, line numbers, all or nothing."""
+
+import csv
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from coverage.importers import TEMPLATE_COLUMNS, SurveyImportError, import_surveys
+from coverage.models import Measurement, Source, Survey
+
+pytestmark = pytest.mark.django_db
+
+ROW = {
+    "_uuid": "",
+    "village_code": "17.01.01.2001",
+    "observed_at": "2026-01-15 09:30",
+    "_gps_latitude": "-4.37",
+    "_gps_longitude": "103.03",
+    "_gps_precision": "8",
+    "place_type": "village_office",
+    "fibre": "access_point",
+    "fibre_distance_m": "300",
+    "fibre_provider": "Telkom",
+    "electricity": "pln_24h",
+    "notes": "",
+    "telkomsel_technology": "4g",
+    "telkomsel_dbm": "-95",
+    "telkomsel_download_mbps": "12,5",
+    "indosat_technology": "No signal",
+}
+
+
+def csv_bytes(rows, header=TEMPLATE_COLUMNS, delimiter=","):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(column, "") for column in header])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def test_csv_import_creates_pending_surveys(officer):
+    rows = [ROW, dict(ROW, observed_at="2026-01-15 10:00", place_type="Road")]
+    result = import_surveys(name="kobo.csv", content=csv_bytes(rows), by=officer)
+    assert (result.created, result.unchanged) == (2, 0)
+    survey = Survey.objects.order_by("observed_at").first()
+    assert survey.source == Source.IMPORT
+    assert survey.review_status == "pending"
+    assert survey.fibre_distance_m == 300
+    assert survey.best_technology == "4g"
+    assert (
+        str(Measurement.objects.get(survey=survey, operator="telkomsel").download_mbps) == "12.50"
+    )
+    assert Measurement.objects.get(survey=survey, operator="indosat").technology == "none"
+    # The same file again: the UUIDs derived from the content match, nothing is duplicated.
+    again = import_surveys(name="kobo.csv", content=csv_bytes(rows), by=officer)
+    assert (again.created, again.unchanged) == (0, 2)
+    assert Survey.objects.count() == 2
+
+
+def test_one_broken_row_imports_nothing_and_names_its_line(officer):
+    rows = [
+        ROW,
+        dict(ROW, observed_at="2026-01-15 11:00"),
+        dict(ROW, village_code="17.99.99.9999", telkomsel_technology="6g"),
+        dict(ROW, observed_at="kemarin"),
+    ]
+    with pytest.raises(SurveyImportError) as caught:
+        import_surveys(name="kobo.csv", content=csv_bytes(rows), by=officer)
+    lines = {line for line, _message in caught.value.errors}
+    assert lines == {4, 5}
+    messages = " ".join(message for _line, message in caught.value.errors)
+    assert "17.99.99.9999" in messages and "6g" in messages and "kemarin" in messages
+    assert Survey.objects.count() == 0
+    assert Measurement.objects.count() == 0
+
+
+def test_a_stored_uuid_with_other_content_fails_the_whole_file(officer):
+    first = dict(ROW, _uuid="6f1f1d8e-0b0e-4d0e-9a55-7c0f0b1b2c01")
+    import_surveys(name="a.csv", content=csv_bytes([first]), by=officer)
+    rows = [dict(ROW, observed_at="2026-01-16 08:00"), dict(first, notes="berubah")]
+    with pytest.raises(SurveyImportError) as caught:
+        import_surveys(name="b.csv", content=csv_bytes(rows), by=officer)
+    assert [line for line, _m in caught.value.errors] == [3]
+    assert Survey.objects.count() == 1
+
+
+def test_kobo_headers_semicolons_and_xlsx(officer):
+    header = [
+        "meta/instanceID",
+        "village_code",
+        "start",
+        "group_gps/_gps_latitude",
+        "group_gps/_gps_longitude",
+        "place_type",
+        "electricity",
+        "group_xl/xl_technology",
+        "group_xl/xl_dbm",
+    ]
+    row = {
+        "meta/instanceID": "uuid:0d6c5c0e-2c7f-4b59-9d8c-8ad0a5c1f001",
+        "village_code": "17.01.01.2001",
+        "start": "2026-01-20T08:15:00+07:00",
+        "group_gps/_gps_latitude": "-4.37",
+        "group_gps/_gps_longitude": "103.03",
+        "place_type": "settlement",
+        "electricity": "off_grid",
+        "group_xl/xl_technology": "3g",
+        "group_xl/xl_dbm": "-112",
+    }
+    result = import_surveys(
+        name="kobo.csv", content=csv_bytes([row], header=header, delimiter=";"), by=officer
+    )
+    assert result.created == 1
+    survey = Survey.objects.get(client_uuid="0d6c5c0e-2c7f-4b59-9d8c-8ad0a5c1f001")
+    assert survey.operators_with_signal == 0  # 3G at -112 dBm is below the usable threshold
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(TEMPLATE_COLUMNS)
+    values = dict(ROW, _gps_latitude=-4.38, _gps_longitude=103.04, _gps_precision=5)
+    sheet.append([values.get(column) for column in TEMPLATE_COLUMNS])
+    sheet.append([dict(ROW, electricity="")[c] if c in ROW else None for c in TEMPLATE_COLUMNS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(SurveyImportError) as caught:
+        import_surveys(name="export.xlsx", content=buffer.getvalue(), by=officer)
+    assert [line for line, _m in caught.value.errors] == [3]
+    assert Survey.objects.count() == 1
+
+
+def test_rows_outside_the_officers_kabupaten_are_refused(officer):
+    rows = [dict(ROW, village_code="17.05.01.2002")]
+    with pytest.raises(SurveyImportError) as caught:
+        import_surveys(name="a.csv", content=csv_bytes(rows), by=officer)
+    assert caught.value.errors[0][0] == 2
+
+
+def test_import_page(officer, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(officer)
+    assert client.get("/coverage/import/").status_code == 200
+    template = client.get("/coverage/import/template.csv")
+    assert template.status_code == 200
+    assert template.content.decode().splitlines()[0].split(",") == TEMPLATE_COLUMNS
+    assert "SAMPLE" in template.content.decode()
+    xlsx = client.get("/coverage/import/template.xlsx")
+    assert xlsx.content[:2] == b"PK"
+    bad = SimpleUploadedFile("s.csv", csv_bytes([ROW, dict(ROW, place_type="pasar")]))
+    response = client.post("/coverage/import/", {"file": bad})
+    assert response.status_code == 400
+    assert "Baris 3" in response.content.decode()
+    assert Survey.objects.count() == 0
+    good = SimpleUploadedFile("s.csv", csv_bytes([ROW]))
+    response = client.post("/coverage/import/", {"file": good})
+    assert response.status_code == 302
+    assert Survey.objects.count() == 1
