@@ -16,10 +16,11 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.permissions import LOGIN, ROLES
 from tests.portal import permissions as portal_permissions
 from tests.villages import permissions as villages_permissions
+from tests.warkop import permissions as warkop_permissions
 from villages.models import Pilot
 
 # Every app's entries; a new app adds its module here.
-APPS = [portal_permissions, villages_permissions]
+APPS = [portal_permissions, villages_permissions, warkop_permissions]
 MATRIX = {name: entry for app in APPS for name, entry in app.ENTRIES.items()}
 DATA = {name: body for app in APPS for name, body in app.DATA.items()}
 

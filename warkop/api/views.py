@@ -54,7 +54,7 @@ class KioskViewSet(ScopedModelViewSet):
         request=serializers.StatusChangeSerializer,
         responses={201: serializers.StatusChangeSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="status")
+    @action(detail=True, methods=["post"], url_path="status", url_name="status")
     def change_status(self, request, pk=None):
         """Move the kiosk to another status (only the allowed transitions), with a reason."""
         warkop = self.get_object()
