@@ -14,13 +14,14 @@ from portal.roles import Role
 from portal.services import api_token_create
 from tests.factories import OrganisationFactory, UserFactory
 from tests.permissions import LOGIN, ROLES
+from tests.coverage import permissions as coverage_permissions
 from tests.portal import permissions as portal_permissions
 from tests.villages import permissions as villages_permissions
 from tests.warkop import permissions as warkop_permissions
 from villages.models import Pilot
 
 # Every app's entries; a new app adds its module here.
-APPS = [portal_permissions, villages_permissions, warkop_permissions]
+APPS = [portal_permissions, villages_permissions, warkop_permissions, coverage_permissions]
 MATRIX = {name: entry for app in APPS for name, entry in app.ENTRIES.items()}
 DATA = {name: body for app in APPS for name, body in app.DATA.items()}
 
