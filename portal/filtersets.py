@@ -97,4 +97,3 @@ class ProgrammeSnapshotFilterSet(django_filters.FilterSet):
     class Meta:
         model = ProgrammeSnapshot
         fields = ["programme", "since", "until"]
-

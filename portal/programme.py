@@ -48,9 +48,7 @@ class WorkingCalendar:
     def for_programme(cls, programme: Programme) -> "WorkingCalendar":
         """The calendar of a programme, with every staff-added date from its start (one query)."""
         extra = dict(
-            NonWorkingDay.objects.filter(date__gte=programme.start_date).values_list(
-                "date", "name"
-            )
+            NonWorkingDay.objects.filter(date__gte=programme.start_date).values_list("date", "name")
         )
         return cls(programme.start_date, extra)
 
@@ -388,11 +386,10 @@ class BurnUp:
 
     @cached_property
     def y_max(self) -> int:
+        """The top of the scale: the target or the highest figure, with some room; a projection
+        above it is cut where it leaves the chart."""
         values = [v for _d, v, _b in self.points] + [self.target or 0, self.value or 0, 1]
-        projected = self.projected_at_end
-        if projected is not None:
-            values.append(min(projected, 2 * max(values)))
-        return max(int(max(values) * 1.1 + 0.999), 1)
+        return max(int(max(values) * 1.15 + 0.999), 1)
 
     def x(self, day: float) -> float:
         inner = CHART_WIDTH - CHART_LEFT - CHART_RIGHT
@@ -423,11 +420,15 @@ class BurnUp:
     def projection(self) -> dict | None:
         if self.projected_at_end is None:
             return None
+        end_day, end_value = self.length, self.projected_at_end
+        if end_value > self.y_max and self.trend.slope:
+            end_day = self.day + (self.y_max - self.value) / self.trend.slope
+            end_value = self.y_max
         return {
             "x1": self.x(self.day),
             "y1": self.y(self.value),
-            "x2": self.x(self.length),
-            "y2": self.y(self.projected_at_end),
+            "x2": self.x(end_day),
+            "y2": self.y(end_value),
         }
 
     @property

@@ -242,9 +242,9 @@ def programme_evaluate(*, programme, on: datetime.date) -> list:
     window = settings.PROGRAMME_TREND_DAYS
     history = [
         _Day(s.day_number, s.milestones)
-        for s in programme.snapshots.filter(
-            date__lt=on, day_number__gte=day - window
-        ).order_by("date")
+        for s in programme.snapshots.filter(date__lt=on, day_number__gte=day - window).order_by(
+            "date"
+        )
     ]
 
     gaps = []
@@ -334,9 +334,7 @@ def programme_evaluate(*, programme, on: datetime.date) -> list:
         milestone.value = row["value"]
         milestone.target_value = row["target"]
         milestone.evaluated_on = on
-    Milestone.objects.bulk_update(
-        milestones, ["status", "value", "target_value", "evaluated_on"]
-    )
+    Milestone.objects.bulk_update(milestones, ["status", "value", "target_value", "evaluated_on"])
     Notification.objects.bulk_create(notifications, ignore_conflicts=True)
     return rows
 

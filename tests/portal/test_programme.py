@@ -17,6 +17,7 @@ from portal.programme import (
     WorkingCalendar,
     metric_operational_kiosks,
     metric_pilot_districts,
+    programme_day,
 )
 from portal.roles import Role
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
@@ -305,10 +306,14 @@ MILESTONE_PAGE_QUERIES = 8
 def test_dashboard_shows_day_n_and_the_milestones_at_risk_or_late(programme, staff_client):
     late = MilestoneFactory(programme=programme, title="SK Tim Percepatan", due_day=2)
     services.programme_evaluate(programme=programme, on=D(2026, 11, 10))
-    html = staff_client.get("/").content.decode()
+    response = staff_client.get("/")
+    html = response.content.decode()
     assert 'id="programme-summary"' in html
     assert late.title in html
-    assert '<span class="big-number">7</span>' in html
+    day = response.context["programme_section"]["day"]
+    assert day.number == programme_day(programme, timezone.localdate()).number
+    assert f'<span class="big-number">{day.shown_number}</span>' in html
+    assert [m.pk for m in response.context["programme_section"]["attention"]] == [late.pk]
 
 
 def test_status_endpoint_feeds_the_header(programme, client):
