@@ -92,7 +92,9 @@ class MilestoneRecordForm(forms.Form):
         required=False,
         help_text=_("PDF, image or office document, up to %(mb)d MB.") % {"mb": EVIDENCE_MAX_MB},
     )
-    evidence_url = forms.URLField(label=_("or a link to it"), required=False, max_length=500)
+    evidence_url = forms.URLField(
+        label=_("or a link to it"), required=False, max_length=500, assume_scheme="https"
+    )
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
