@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -151,7 +151,9 @@ def _choice(row, name, choices, errors, *, required=True, default=""):
             errors.append(_("%(column)s is empty.") % {"column": name})
         return default
     for value, label in choices.choices:
-        if text.lower() in (value.lower(), str(label).lower()):
+        with translation.override("en"):
+            english = str(label).lower()
+        if text.lower() in (value.lower(), str(label).lower(), english):
             return value
     errors.append(
         _("%(column)s: “%(value)s” is not one of %(choices)s.")
