@@ -290,6 +290,14 @@ OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
 WARKOP_PHOTO_MAX_MB = env.int("WARKOP_PHOTO_MAX_MB", default=5)
 # The public service finder: searches per minute per address (anonymous, counted in the cache).
 FINDER_RATE_PER_MINUTE = env.int("FINDER_RATE_PER_MINUTE", default=30)
+# API schema: one enum name per kiosk choice set.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "WarkopStatusEnum": "warkop.models.WarkopStatus",
+        "KioskConnectivityEnum": "warkop.models.Connectivity",
+        "CheckInKindEnum": "warkop.models.CheckInKind",
+    }
+)
 
 # --- programme ---------------------------------------------------------------------------------
 # The 100-day programme (portal/programme.py, portal/tasks.py); beat entries "programme-*" above.

@@ -3,6 +3,8 @@ kiosks listed, opens the optional map and finds them there as markers (tiles abo
 
 import pytest
 
+from payments.catalogue import seed as seed_catalogue
+from payments.models import Provider, ServiceCategory
 from warkop.models import WarkopStatus
 
 from ..warkop.factories import OfferingFactory, WarkopFactory, village
@@ -21,6 +23,8 @@ ORIGIN_FILL = "#1d3557"
 def test_find_a_service_near_a_village_and_see_it_on_the_map(
     live_server, static_files, browser, artifacts
 ):
+    # An earlier transactional test may have emptied the tables the migrations seeded.
+    seed_catalogue(ServiceCategory, Provider)
     pagar_dewa = village("17.71.01.1001")
     for name, dlat in (("Warkop Dekat", 0.002), ("Warkop Sedang", 0.01), ("Warkop Jauh", 0.03)):
         OfferingFactory(warkop=WarkopFactory(village=pagar_dewa, name=name, dlat=dlat))
