@@ -45,6 +45,7 @@ class KioskViewSet(ScopedModelViewSet):
         for row in rows:
             geometry = row.pop("point_json")
             row["village"] = row.pop("village_id")
+            row["code"] = str(row["id"])  # map.js links and highlights features by `code`
             properties = json.dumps(row, ensure_ascii=False)
             features.append(f'{{"type":"Feature","geometry":{geometry},"properties":{properties}}}')
         body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
