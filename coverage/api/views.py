@@ -13,6 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -201,6 +202,13 @@ class BBoxSerializer(serializers.Serializer):
         return (west, south, east, north)
 
 
+class GeoJSONRenderer(JSONRenderer):
+    """Lets clients ask for `Accept: application/geo+json` (the views write GeoJSON themselves)."""
+
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
 class CoverageMapView(APIView):
     """What the coverage map shows in a view: verified survey points when few enough, otherwise
     their counts per grid cell (64 screen pixels at the requested zoom, coloured by best signal).
@@ -211,6 +219,7 @@ class CoverageMapView(APIView):
     """
 
     queryset = Survey.objects.all()  # RolePermission: needs coverage.view_survey
+    renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
     @extend_schema(
         parameters=[

@@ -53,6 +53,9 @@
       element.classList.add("map-no-tiles");
     }
 
+    // Villages under the surveys: their own pane below the overlay pane (z-index 400).
+    map.createPane("villages");
+    map.getPane("villages").style.zIndex = 390;
     var surveyLayer = L.layerGroup().addTo(map);
     var villageLayer = L.layerGroup().addTo(map);
     var kioskLayer = L.layerGroup();
@@ -124,7 +127,7 @@
     function dominant(counts) {
       var best = 0;
       for (var i = 1; i < counts.length; i++) {
-        if (counts[i] > counts[best]) {
+        if (counts[i] >= counts[best]) { // ties go to the better signal
           best = i;
         }
       }
@@ -187,7 +190,7 @@
       var url = config.mapUrl + "?bbox=" + bbox + "&zoom=" + Math.round(map.getZoom());
       setStatus("loading", text.loading);
       requestCount += 1;
-      fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/geo+json" } })
+      fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/geo+json, application/json" } })
         .then(function (response) {
           if (!response.ok) {
             throw new Error("HTTP " + response.status);
@@ -230,12 +233,15 @@
           var c = feature.geometry.coordinates;
           var p = feature.properties;
           var status = statuses[p.connectivity] || statuses.no_data;
-          var marker = L.marker([c[1], c[0]], {
-            icon: L.divIcon({
-              className: "village-marker village-" + p.connectivity,
-              iconSize: [12, 12],
-            }),
-            keyboard: false,
+          var marker = L.circleMarker([c[1], c[0]], {
+            pane: "villages",
+            radius: 4,
+            color: "#1d3557",
+            weight: 1,
+            opacity: 0.6,
+            fillColor: status.color,
+            fillOpacity: 0.9,
+            className: "village-marker village-" + p.connectivity,
           });
           var box = el("div", "map-tooltip");
           box.appendChild(el("strong", "", p.name));

@@ -96,9 +96,10 @@ def test_field_form_works_offline_and_sends_each_survey_once(
 
     fill_survey(page, "4g", -92, "Survei pertama, di depan balai desa.")
     wait_count(page, 1)
-    assert "Batu Ampar" in page.inner_text("#f-village option:checked") or page.input_value(
-        "#f-village"
-    ) == VILLAGE
+    assert (
+        "Batu Ampar" in page.inner_text("#f-village option:checked")
+        or page.input_value("#f-village") == VILLAGE
+    )
     fill_survey(page, "2g", -108, "Survei kedua, di ujung permukiman.")
     wait_count(page, 2)
     fill_survey(page, "none", None, "Survei ketiga: tidak ada sinyal sama sekali.")
