@@ -125,6 +125,9 @@ def field_messages() -> dict:
         "empty": _("The outbox is empty."),
         "retry": _("Could not reach the server; will try again."),
         "delete": _("Delete"),
+        "logIn": _("Log in again"),
+        "operators": _("operators"),
+        "photos": _("photos"),
         "confirmDelete": _("Delete this survey from the outbox? It has not been sent."),
     }
 

@@ -314,6 +314,14 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var"
 # The portal's address, for links in e-mails sent by Celery tasks (no request to build them from).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
+# --- coverage ----------------------------------------------------------------------------------
+# Coverage surveys (coverage/): no settings of their own; the connectivity thresholds are rules
+# written in docs/connectivity.md and live in coverage/selectors.py. API schema: one enum name
+# for the technology choices (a measurement's technology and a survey's best signal).
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {"CoverageTechnologyEnum": "coverage.models.Technology"}
+)
+
 # --- Audit trail (django-pghistory: database triggers, so QuerySet.update() is recorded too) -----
 PGHISTORY_DEFAULT_TRACKERS = None
 # Statement-level triggers: one INSERT into the event table per statement, so bulk imports and

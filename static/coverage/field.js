@@ -362,8 +362,8 @@
         var when = document.createElement("span");
         when.className = "muted small";
         when.textContent = " " + new Date(item.survey.observed_at).toLocaleString() +
-          " · " + item.survey.measurements.length + " operator" +
-          (item.photos && item.photos.length ? " · " + item.photos.length + " foto" : "");
+          " · " + item.survey.measurements.length + " " + text.operators +
+          (item.photos && item.photos.length ? " · " + item.photos.length + " " + text.photos : "");
         li.appendChild(when);
         var note = "";
         if (item.officer !== config.officer) {
@@ -512,7 +512,7 @@
       showMessage(sent ? text.sent + " " + sent : "", "ok");
     }).catch(function (error) {
       if (error && (error.status === 401 || error.status === 403)) {
-        showMessage(text.loginAgain, "warning", { href: config.loginUrl, text: "Login" });
+        showMessage(text.loginAgain, "warning", { href: config.loginUrl, text: text.logIn });
       } else {
         showMessage(text.retry, "warning");
       }

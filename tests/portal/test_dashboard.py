@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 # session, user, user and role permissions, Bengkulu, province count, regency counts, village
 # counts, pilot counts, the pilot target
 # + the 100-day programme section: current programme, its staff-added non-working days, milestones
-DASHBOARD_QUERIES = 10 + 3
+# + the coverage section: village statuses, blank-spot pilots, surveys waiting for review
+DASHBOARD_QUERIES = 10 + 3 + 3
 
 
 def test_dashboard_needs_login(client):
