@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 # counts, pilot counts, the pilot target
 # + the 100-day programme section: current programme, its staff-added non-working days, milestones
 # + the coverage section: village statuses, blank-spot pilots, surveys waiting for review
-DASHBOARD_QUERIES = 10 + 3 + 3
+# + the kiosk section: counts by status, the stale kiosks and what their rows show
+DASHBOARD_QUERIES = 10 + 3 + 3 + 3
 
 
 def test_dashboard_needs_login(client):
