@@ -226,9 +226,7 @@ class Programme(models.Model):
     start_date = models.DateField(
         _("start date"), help_text=_("Working day 1 is the first working day from this date.")
     )
-    length_working_days = models.PositiveSmallIntegerField(
-        _("length in working days"), default=100
-    )
+    length_working_days = models.PositiveSmallIntegerField(_("length in working days"), default=100)
     is_current = models.BooleanField(_("current"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -367,9 +365,7 @@ class Milestone(models.Model):
                 condition=Q(kind=MilestoneKind.MANUAL) | Q(done_on__isnull=True),
                 name="milestone_only_manual_recorded",
             ),
-            models.CheckConstraint(
-                condition=Q(due_day__gte=1), name="milestone_due_day_positive"
-            ),
+            models.CheckConstraint(condition=Q(due_day__gte=1), name="milestone_due_day_positive"),
             models.CheckConstraint(
                 condition=Q(status="") | Q(status__in=MilestoneStatus.values),
                 name="milestone_status_valid",

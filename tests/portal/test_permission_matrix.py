@@ -12,9 +12,9 @@ from rest_framework.test import APIClient
 
 from portal.roles import Role
 from portal.services import api_token_create
+from tests.coverage import permissions as coverage_permissions
 from tests.factories import OrganisationFactory, UserFactory
 from tests.permissions import LOGIN, ROLES
-from tests.coverage import permissions as coverage_permissions
 from tests.portal import permissions as portal_permissions
 from tests.villages import permissions as villages_permissions
 from tests.warkop import permissions as warkop_permissions
