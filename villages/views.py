@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from portal.audit import history_of
@@ -74,7 +75,10 @@ def district_map_config(regency_names: dict[str, str]) -> dict:
             {
                 "property": "has_pilot",
                 "label": _("Pilot village"),
-                "lookup": {"true": _("yes"), "false": _("no")},
+                "lookup": {
+                    "true": pgettext("has a selected pilot", "yes"),
+                    "false": pgettext("has a selected pilot", "no"),
+                },
             },
         ],
         "linkTemplate": reverse("villages:district", args=["__code__"]),
