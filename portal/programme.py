@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import holidays
-from django.apps import apps
 from django.conf import settings
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from coverage.models import Survey
+from payments.models import ServiceOffering
+from villages.models import District, Pilot, PilotStatus
+from warkop.models import Warkop
 
 from .models import Metric, Milestone, MilestoneKind, MilestoneStatus, NonWorkingDay, Programme
 
@@ -194,32 +197,18 @@ def programme_day(programme: Programme, on: datetime.date, calendar=None) -> Pro
 # holds its data is not installed. Kiosks, offerings and surveys are read through guarded lookups.
 
 
-def _model(app_label: str, model_name: str):
-    """The model, or None while its app is not installed or its table not migrated yet."""
-    if not apps.is_installed(app_label):
-        return None
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-    return model if model._meta.db_table in _tables() else None
-
-
-def _tables() -> set[str]:
-    with connection.cursor() as cursor:
-        return set(connection.introspection.table_names(cursor))
-
-
 def _selected_pilots():
-    from villages.models import Pilot
-
     return Pilot.objects.selected()
 
 
-def metric_pilot_districts() -> tuple[int | None, int | None]:
-    """Kecamatan with at least one selected pilot village, of all kecamatan."""
-    from villages.models import District, Pilot, PilotStatus
+def _real_operational_kiosks():
+    """Operational kiosks, leaving out the sample data of `seed_demo`: the programme measures
+    real progress only."""
+    return Warkop.objects.operational().filter(is_sample=False)
 
+
+def metric_pilot_districts() -> tuple[int, int]:
+    """Kecamatan with at least one selected pilot village, of all kecamatan."""
     with_pilot = Pilot.objects.filter(village__district=OuterRef("pk"), status=PilotStatus.SELECTED)
     row = District.objects.aggregate(
         total=Count("code"), done=Count("code", filter=Q(Exists(with_pilot)))
@@ -227,35 +216,25 @@ def metric_pilot_districts() -> tuple[int | None, int | None]:
     return row["done"], row["total"]
 
 
-def metric_pilots_with_verified_survey() -> tuple[int | None, int | None]:
+def metric_pilots_with_verified_survey() -> tuple[int, int]:
     """Selected pilot villages whose location has a verified coverage survey (blank spot, fibre),
     of all selected pilot villages."""
-    survey = _model("coverage", "Survey")
-    if survey is None:
-        return None, None
-    verified = survey.objects.verified().filter(village=OuterRef("village"))
+    verified = Survey.objects.verified().filter(village=OuterRef("village"))
     row = _selected_pilots().aggregate(
         total=Count("id"), done=Count("id", filter=Q(Exists(verified)))
     )
     return row["done"], row["total"]
 
 
-def metric_operational_kiosks() -> tuple[int | None, int | None]:
+def metric_operational_kiosks() -> tuple[int, int]:
     """Operational Warkop Digital kiosks, against one per selected pilot village."""
-    warkop = _model("warkop", "Warkop")
-    if warkop is None:
-        return None, None
-    return warkop.objects.operational().count(), _selected_pilots().count()
+    return _real_operational_kiosks().count(), _selected_pilots().count()
 
 
-def metric_kiosks_with_services() -> tuple[int | None, int | None]:
+def metric_kiosks_with_services() -> tuple[int, int]:
     """Operational kiosks listing at least one active service offering, of operational kiosks."""
-    warkop = _model("warkop", "Warkop")
-    offering = _model("payments", "ServiceOffering")
-    if warkop is None or offering is None:
-        return None, None
-    active = offering.objects.active().filter(warkop=OuterRef("pk"))
-    row = warkop.objects.operational().aggregate(
+    active = ServiceOffering.objects.active().filter(warkop=OuterRef("pk"))
+    row = _real_operational_kiosks().aggregate(
         total=Count("pk"), done=Count("pk", filter=Q(Exists(active)))
     )
     return row["done"], row["total"]

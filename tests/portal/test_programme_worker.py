@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
-from portal.models import Notification, ProgrammeSnapshot
+from portal.models import MilestoneStatus, Notification, ProgrammeSnapshot
 from portal.roles import Role
 from portal.services import programme_make_current
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
@@ -151,7 +152,10 @@ def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
     changes = list(Notification.objects.filter(milestone=pilots).order_by("pk"))
     assert [n.new_status for n in changes] == ["at_risk", "on_track", "done"]
     assert len(pilot_mails) == len(changes)
-    assert len([m for m in pilot_mails if "to Done on 12-11-2026" in m]) == 1
+    # Mails are written in the portal's language (Bahasa Indonesia by default).
+    with translation.override(settings.LANGUAGE_CODE):
+        done_label = str(MilestoneStatus.DONE.label)
+    assert len([m for m in pilot_mails if done_label in m and "12-11-2026" in m]) == 1
     decree_mails = [m for m in messages if "To: pj-sk@example.org" in m]
     assert len(decree_mails) == 2  # at risk (first evaluation), then late
 
