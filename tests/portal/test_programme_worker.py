@@ -2,19 +2,16 @@
 twice on one day, once after a gap of days, and a pilot metric turning done with one e-mail."""
 
 import datetime
-import os
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import translation
 
 from portal.models import MilestoneStatus, Notification, ProgrammeSnapshot
 from portal.roles import Role
 from portal.services import programme_make_current
+from tests.celery_worker import celery_worker
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
 from villages.models import District
 from villages.services import pilot_decide, pilot_propose
@@ -26,55 +23,19 @@ START = D(2026, 11, 2)  # Monday, working day 1
 
 @pytest.fixture
 def worker(committed_registry, tmp_path):
-    """A Celery worker process on the test database, e-mailing into files under tmp_path."""
-    from portal.celery import app
-
+    """A Celery worker process on the test database, e-mailing into files under tmp_path;
+    yields (queue, mail directory)."""
     mail_dir = tmp_path / "mail"
-    env = {
-        **os.environ,
-        "DATABASE_URL": "postgis://postgres@127.0.0.1:5432/" + connection.settings_dict["NAME"],
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
-        "SECRET_KEY": "worker-test-" + "x" * 40,
-        "DEBUG": "0",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-    }
-    app.control.purge()
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed in the finally below
-    process = subprocess.Popen(
-        [
-            str(REPO / ".venv" / "bin" / "celery"),
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--hostname=programme-test@%h",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=1):
-            assert process.poll() is None, (tmp_path / "worker.log").read_text()
-            assert time.monotonic() < deadline, "the worker did not answer in 60 s"
-        yield mail_dir
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+    with celery_worker(
+        tmp_path,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    ) as queue:
+        yield queue, mail_dir
 
 
-def run(task, *args):
-    return task.apply_async(args=args).get(timeout=120)
+def run(queue, task, *args):
+    return task.apply_async(args=args, queue=queue).get(timeout=120)
 
 
 def mails(mail_dir: Path) -> list[str]:
@@ -91,6 +52,8 @@ def mails(mail_dir: Path) -> list[str]:
 @pytest.mark.worker
 def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
     from portal.tasks import evaluate_programme, send_weekly_digest
+
+    queue, mail_dir = worker
 
     owner = UserFactory(username="pj-pilot", role=Role.PROVINCIAL_STAFF)
     secretary = UserFactory(username="pj-sk", role=Role.PROVINCIAL_STAFF)
@@ -109,15 +72,15 @@ def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
     )
 
     # Twice on the same day: one snapshot, updated.
-    first = run(evaluate_programme, programme.pk, "2026-11-04")
-    second = run(evaluate_programme, programme.pk, "2026-11-04")
+    first = run(queue, evaluate_programme, programme.pk, "2026-11-04")
+    second = run(queue, evaluate_programme, programme.pk, "2026-11-04")
     assert first["snapshots"] == second["snapshots"] == ["2026-11-04"]
     assert ProgrammeSnapshot.objects.filter(programme=programme).count() == 1
     assert second["day_number"] == 3
     assert second["statuses"] == {str(decree.pk): "at_risk", str(pilots.pk): "on_track"}
 
     # After a gap: 5 to 9 November filled in, 10 November evaluated.
-    after = run(evaluate_programme, programme.pk, "2026-11-10")
+    after = run(queue, evaluate_programme, programme.pk, "2026-11-10")
     assert after["snapshots"] == [f"2026-11-{d:02d}" for d in range(5, 11)]
     snapshots = list(ProgrammeSnapshot.objects.filter(programme=programme).order_by("date"))
     assert len(snapshots) == 7
@@ -133,19 +96,19 @@ def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
         pilot = pilot_propose(village=village, proposed_by="Camat", reason="Siap.", by=owner)
         if district != districts[-1]:
             pilot_decide(pilot=pilot, status="selected", reason="Layak.", by=owner)
-    before = run(evaluate_programme, programme.pk, "2026-11-11")
+    before = run(queue, evaluate_programme, programme.pk, "2026-11-11")
     assert before["statuses"][str(pilots.pk)] != "done"
     last = districts[-1].villages.order_by("code").first().pilot
     pilot_decide(pilot=last, status="selected", reason="Layak.", by=owner)
-    done = run(evaluate_programme, programme.pk, "2026-11-12")
-    again = run(evaluate_programme, programme.pk, "2026-11-12")
+    done = run(queue, evaluate_programme, programme.pk, "2026-11-12")
+    again = run(queue, evaluate_programme, programme.pk, "2026-11-12")
     assert done["statuses"][str(pilots.pk)] == again["statuses"][str(pilots.pk)] == "done"
     assert again["emails"] == 0
 
     done_notes = Notification.objects.filter(milestone=pilots, new_status="done")
     assert [(n.recipient_id, n.date) for n in done_notes] == [(owner.pk, D(2026, 11, 12))]
     assert done_notes.get().emailed_at is not None
-    messages = mails(worker)
+    messages = mails(mail_dir)
     # Each status change of a milestone is e-mailed once to its responsible person: the flat
     # trend after the gap put the pilot milestone at risk, 128 pilots back on track, then done.
     pilot_mails = [m for m in messages if "To: pj-pilot@example.org" in m]
@@ -160,8 +123,8 @@ def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
     assert len(decree_mails) == 2  # at risk (first evaluation), then late
 
     # The weekly digest goes to the team once.
-    digest = run(send_weekly_digest, programme.pk, "2026-11-12")
-    repeat = run(send_weekly_digest, programme.pk, "2026-11-13")
+    digest = run(queue, send_weekly_digest, programme.pk, "2026-11-12")
+    repeat = run(queue, send_weekly_digest, programme.pk, "2026-11-13")
     assert digest == {
         "programme": programme.pk,
         "week": "2026-11-09",
@@ -169,4 +132,4 @@ def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
         "recipients": 2,
     }
     assert repeat["sent"] is False
-    assert len(mails(worker)) == len(messages) + 2
+    assert len(mails(mail_dir)) == len(messages) + 2

@@ -2,17 +2,13 @@
 
 import datetime
 import os
-import socket
-import subprocess
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
+from tests.celery_worker import celery_worker
 from warkop.models import Warkop, WarkopStatus
 from warkop.services import checkin_record
 from warkop.tasks import mark_stale_warkops
@@ -26,53 +22,9 @@ pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def queue(committed_registry, tmp_path):
-    """A worker process on the test database, consuming a queue of its own (a development worker
-    on the same Redis never takes these tasks)."""
-    from portal.celery import app
-
-    name = f"warkop-test-{uuid.uuid4().hex[:8]}"
-    hostname = f"{name}@{socket.gethostname()}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": "postgis://postgres@127.0.0.1:5432/" + connection.settings_dict["NAME"],
-        "REDIS_URL": settings.CELERY_BROKER_URL,
-        "CACHE_URL": settings.CACHES["default"]["LOCATION"],
-        "SECRET_KEY": "worker-test-" + "x" * 40,
-        "DEBUG": "0",
-        "WARKOP_STALE_DAYS": "14",
-    }
-    log_path = tmp_path / "worker.log"
-    log = open(log_path, "w")  # noqa: SIM115 - closed in the finally below
-    process = subprocess.Popen(
-        [
-            str(REPO / ".venv" / "bin" / "celery"),
-            "-A",
-            "portal",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            f"--hostname={hostname}",
-            f"--queues={name}",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while not app.control.ping(destination=[hostname], timeout=1):
-            assert process.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, "the worker did not answer in 60 s"
+    """A worker process on the test database, consuming a queue of its own."""
+    with celery_worker(tmp_path, WARKOP_STALE_DAYS="14") as name:
         yield name
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def run(queue):
