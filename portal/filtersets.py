@@ -30,6 +30,7 @@ AUDITED_MODELS = [
     ("portal.NonWorkingDay", _("Non-working day")),
     ("warkop.Warkop", _("Warkop Digital")),
     ("warkop.WarkopStatusChange", _("Kiosk status change")),
+    ("warkop.WarkopPhoto", _("Kiosk photo")),
     ("warkop.CheckIn", _("Check-in")),
     ("warkop.MonthlyReport", _("Monthly report")),
     ("warkop.MonthlyReportLine", _("Monthly report line")),

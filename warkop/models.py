@@ -185,6 +185,7 @@ class WarkopStatusChange(models.Model):
         return f"{self.warkop}: {self.from_status or '—'} → {self.to_status} ({self.changed_on})"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class WarkopPhoto(models.Model):
     """A photo of a kiosk (type and size checked by `validate_photo`)."""
 
