@@ -224,6 +224,20 @@ class DistrictQuerySet(models.QuerySet):
             ),
         )
 
+    def grouped_by_regency(self, province_code: str) -> list[tuple["Regency", list["District"]]]:
+        """[(regency, [its kecamatan])] of a province, ordered by code, in two queries: the
+        choices of the kabupaten/kecamatan filters."""
+        regencies = (
+            Regency.objects.filter(province_id=province_code).only("code", "name").order_by("code")
+        )
+        groups = {regency.code: (regency, []) for regency in regencies}
+        districts = self.filter(regency__province_id=province_code).only(
+            "code", "name", "regency_id"
+        )
+        for district in districts.order_by("code"):
+            groups[district.regency_id][1].append(district)
+        return list(groups.values())
+
     def without_pilot(self):
         return self.with_pilot_status().filter(has_pilot=False)
 

@@ -378,24 +378,14 @@ def pilots(request):
     )
     filterset = PilotFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PILOTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    regencies = list(
-        Regency.objects.filter(province_id=HOME_PROVINCE).only("code", "name").order_by("code")
-    )
-    districts = list(
-        District.objects.filter(regency__province_id=HOME_PROVINCE)
-        .only("code", "name", "regency_id")
-        .order_by("code")
-    )
-    by_regency = {r.code: (r, []) for r in regencies}
-    for d in districts:
-        by_regency[d.regency_id][1].append(d)
+    district_groups = District.objects.grouped_by_regency(HOME_PROVINCE)
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     context = {
         "filterset": filterset,
         "page": page,
         "statuses": PilotStatus.choices,
-        "regencies": regencies,
-        "district_groups": list(by_regency.values()),
+        "regencies": [regency for regency, _districts in district_groups],
+        "district_groups": district_groups,
         "current": {
             "status": data.get("status") or "",
             "regency": data.get("regency") or "",

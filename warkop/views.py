@@ -68,19 +68,9 @@ def kiosk_map_config() -> dict:
 
 
 def _filter_choices():
-    regencies = list(
-        Regency.objects.filter(province_id=HOME_PROVINCE).only("code", "name").order_by("code")
-    )
-    districts = list(
-        District.objects.filter(regency__province_id=HOME_PROVINCE)
-        .only("code", "name", "regency_id")
-        .order_by("code")
-    )
-    groups = {r.code: (r, []) for r in regencies}
-    for district in districts:
-        groups[district.regency_id][1].append(district)
+    groups = District.objects.grouped_by_regency(HOME_PROVINCE)
     categories = list(ServiceCategory.objects.filter(is_active=True).only("code", "label"))
-    return regencies, list(groups.values()), categories
+    return [regency for regency, _districts in groups], groups, categories
 
 
 def _filtered(request):
