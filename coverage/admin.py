@@ -4,7 +4,7 @@ are kept in step (`coverage.services`)."""
 
 from django.contrib import admin
 
-from .models import Measurement, Survey, VillageConnectivity
+from .models import MapCell, Measurement, Survey, SurveyPhoto, VillageConnectivity
 
 
 class MeasurementInline(admin.TabularInline):
@@ -17,6 +17,10 @@ class MeasurementInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class PhotoInline(MeasurementInline):
+    model = SurveyPhoto
 
 
 @admin.register(Survey)
@@ -33,7 +37,7 @@ class SurveyAdmin(admin.ModelAdmin):
     search_fields = ["client_uuid", "village__code", "village__name", "officer__username"]
     list_select_related = ["village", "officer"]
     exclude = ["location"]
-    inlines = [MeasurementInline]
+    inlines = [MeasurementInline, PhotoInline]
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -51,6 +55,23 @@ class VillageConnectivityAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["village__code", "village__name"]
     list_select_related = ["village"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MapCell)
+class MapCellAdmin(admin.ModelAdmin):
+    """The map's grid of verified surveys, derived and kept in step by `coverage.services`."""
+
+    list_display = ["level", "x", "y", "regency", "count"]
+    list_filter = ["level", "regency"]
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from .models import CheckIn, MonthlyReport, MonthlyReportLine, Warkop, WarkopStatusChange
+from .models import (
+    CheckIn,
+    MonthlyReport,
+    MonthlyReportLine,
+    Warkop,
+    WarkopPhoto,
+    WarkopStatusChange,
+)
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -12,6 +19,12 @@ class StatusChangeInline(admin.TabularInline):
     can_delete = False
 
 
+class PhotoInline(admin.TabularInline):
+    model = WarkopPhoto
+    extra = 0
+    readonly_fields = ["uploaded_by", "created_at"]
+
+
 @admin.register(Warkop)
 class WarkopAdmin(admin.ModelAdmin):
     list_display = ["name", "village", "status", "is_stale", "organisation", "is_sample"]
@@ -19,7 +32,7 @@ class WarkopAdmin(admin.ModelAdmin):
     search_fields = ["name", "owner_name", "village__name", "village__code"]
     raw_id_fields = ["village", "organisation", "created_by"]
     readonly_fields = ["status", "status_changed_on", "is_stale", "stale_since", "last_check_in_at"]
-    inlines = [StatusChangeInline]
+    inlines = [StatusChangeInline, PhotoInline]
 
 
 @admin.register(CheckIn)
