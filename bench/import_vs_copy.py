@@ -74,7 +74,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "TRUNCATE villages_pilot, villages_village, villages_district, "
-                "villages_regency, villages_province CASCADE"
+                "villages_regency, villages_province, villages_registryimport CASCADE"
             )
             if not args.keep_audit:
                 # TRUNCATE is not audited: without this, every round would leave ~92,000 event
@@ -82,7 +82,7 @@ def main() -> None:
                 # different (ever larger) audit trail.
                 cursor.execute(
                     "TRUNCATE villages_pilotevent, villages_villageevent, villages_districtevent, "
-                    "villages_regencyevent, villages_provinceevent"
+                    "villages_regencyevent, villages_provinceevent, villages_registryimportevent"
                 )
 
     def run_import() -> float:

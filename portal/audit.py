@@ -1,6 +1,9 @@
 """Reading the audit trail (django-pghistory events) for pages: who, through what, which values."""
 
+from types import SimpleNamespace
+
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
@@ -45,5 +48,44 @@ def describe(events) -> list:
 
 
 def history_of(*objects) -> list:
-    """The described events of `objects` and of rows that reference them, newest first."""
-    return describe(Events.objects.references(*objects).order_by("-pgh_created_at", "-pgh_id"))
+    """The described events of `objects` and of rows that reference them, newest first.
+
+    A registry unit created by `import_regions` and never changed since has no event of its own:
+    its creation is the import's (RegistryImport), shown here with the unit's values, which are
+    still those it was imported with (its first change writes them as its "insert" event).
+    """
+    events = describe(Events.objects.references(*objects).order_by("-pgh_created_at", "-pgh_id"))
+    for obj in objects:
+        if getattr(obj, "imported_by_id", None) is None:
+            continue
+        model, pk = obj._meta.label, str(obj.pk)
+        if not any(e.pgh_obj_model == model and e.pgh_obj_id == pk for e in events):
+            events.append(_import_creation(obj))
+    return events
+
+
+def _import_creation(unit) -> SimpleNamespace:
+    """The creation of `unit` by its registry import, shaped like a described event."""
+    from villages.models import UNTRACKED_UNIT_FIELDS, RegistryImport
+
+    record = RegistryImport.objects.select_related("context").get(pk=unit.imported_by_id)
+    values = {
+        field.attname: field.value_from_object(unit)
+        for field in unit._meta.concrete_fields
+        if field.name not in UNTRACKED_UNIT_FIELDS
+    }
+    event = SimpleNamespace(
+        pgh_created_at=record.created_at,
+        pgh_label="insert",
+        pgh_obj_model=unit._meta.label,
+        pgh_obj_id=str(unit.pk),
+        pgh_context=record.context.metadata if record.context else {},
+        pgh_diff=None,
+        pgh_data=values,
+    )
+    describe([event])
+    event.source = gettext("%(source)s (registry import #%(number)s)") % {
+        "source": event.source,
+        "number": record.pk,
+    }
+    return event

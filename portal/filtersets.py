@@ -19,6 +19,7 @@ AUDITED_MODELS = [
     ("villages.Regency", _("Regency/city")),
     ("villages.District", _("Kecamatan")),
     ("villages.Village", _("Village")),
+    ("villages.RegistryImport", _("Registry import")),
     ("villages.Pilot", _("Pilot village")),
     ("portal.Organisation", _("Organisation")),
     ("portal.Profile", _("Profile")),

@@ -6,7 +6,7 @@ the portal serves every asset itself. Boundaries are edited by `import_boundarie
 
 from django.contrib import admin
 
-from .models import District, Pilot, Province, Regency, Village
+from .models import District, Pilot, Province, Regency, RegistryImport, Village
 
 
 class GeometryReadOnlyAdmin(admin.ModelAdmin):
@@ -66,3 +66,21 @@ class PilotAdmin(admin.ModelAdmin):
     search_fields = ["village__code", "village__name", "proposed_by"]
     list_select_related = ["village", "decided_by"]
     raw_id_fields = ["village", "recorded_by", "decided_by"]
+
+
+@admin.register(RegistryImport)
+class RegistryImportAdmin(admin.ModelAdmin):
+    """The registry imports: a record of what each `import_regions` run changed, never edited."""
+
+    list_display = ["id", "created_at", "scope", "created_count", "context"]
+    list_select_related = ["context"]
+    readonly_fields = ["created_at", "context", "scope", "files", "changes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,14 +8,15 @@ Three importers, each behind a thin management command:
   centroid CSV) of units already in the registry;
 - `import_stats`: population, area and postal codes.
 
-`import_regions` stages the raw files with COPY and validates and merges them in PostgreSQL
-(see "import_regions: staging and merging in PostgreSQL" below), falling back to the Python reader
-to word any problem. The other importers read and validate every file in Python first (the csv
-and json modules, streaming where it matters), collect up to `MAX_PROBLEMS` problems each naming
-its file and line (or GeoJSON feature), and write nothing unless the input is clean. Writes then
-happen in one transaction: the validated rows are copied (`COPY ... FROM STDIN`) into temporary
-staging tables and merged with set-based SQL that only touches rows whose values differ, which makes
-every import idempotent and fast enough for the national files (83,762 villages).
+`import_regions` stages the raw files with COPY while a thread checks them, and merges them in
+PostgreSQL (see "import_regions: staging and merging in PostgreSQL" below), falling back to the
+Python reader to word any problem. The other importers read and validate every file in Python
+first (the csv and json modules, streaming where it matters), collect up to `MAX_PROBLEMS`
+problems each naming its file and line (or GeoJSON feature), and write nothing unless the input is
+clean. Writes then happen in one transaction: the validated rows are copied (`COPY ... FROM
+STDIN`) into temporary staging tables and merged with set-based SQL that only touches rows whose
+values differ, which makes every import idempotent and fast enough for the national files (83,762
+villages).
 
 Geometry is never built from user-supplied spatial-reference text: GeoJSON is parsed with the json
 module, its `crs` member is compared as a plain string with the WGS84 names allowed, and geometries
@@ -26,18 +27,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+import pgtrigger
+from django.db import DatabaseError, connection, transaction
+from django.db.models.expressions import RawSQL
 
-from .models import RegencyKind, VillageKind
+from .models import RegencyKind, RegistryImport, VillageKind
 
 #: How many problems an importer lists before it stops counting them one by one.
 MAX_PROBLEMS = 20
@@ -497,28 +502,31 @@ def read_region_files(*, directory: Path, province: str | None = None) -> dict[L
 # --- import_regions: staging and merging in PostgreSQL -------------------------------------------
 #
 # A national import is 91,599 rows. Parsing and checking them one by one in Python, then formatting
-# them again for COPY, cost more than PostgreSQL needs to load them, so the clean case runs in the
-# server:
+# them again for COPY, cost more than PostgreSQL needs to load them, so the clean case is loaded by
+# the server while a thread checks the bytes on the machine's other core:
 #
-# 1. Python reads each file's bytes and its header only (BOM dropped, columns checked), then hands
-#    the rest of the file as it is to `COPY ... FROM STDIN (FORMAT csv, ENCODING 'UTF8')` into a
-#    temporary table whose identity column numbers the records from 2 (the header is line 1).
-# 2. One statement per level trims the cells, keeps the rows of the imported scope and stages them
-#    with a primary key on the code; one query counts the rows that fail a check (code shape, name,
-#    parent prefix). A duplicate code breaks the primary key.
+# 1. Python reads each file's bytes and its header (BOM dropped, columns checked), starts
+#    `_looks_clean` on them in a thread, and hands the rest of the file as it is to
+#    `COPY ... FROM STDIN (FORMAT csv, ENCODING 'UTF8')` into the level's temporary staging table
+#    (code, parent, name; no line numbers, no index: both would slow the copy down); with
+#    --province, the rows of other provinces are deleted from it.
+# 2. The thread vouches for every row (shape, parent prefix, name, each code once, values read
+#    alike by PostgreSQL and Python) and returns the provinces the rows belong to: the scope.
 # 3. Parents are checked with anti-joins against the staged parent level and its table.
-# 4. The registry tables are merged with one SELECT (changed rows, for the report), one UPDATE,
-#    one INSERT ... SELECT and one SELECT (units missing from the files) per level, so the audit
-#    triggers (statement level) fire once per statement and record every changed or created row.
+# 4. What the merge would change is read first (units missing from the files, renamed units, the
+#    number of new units); an import that changes nothing writes nothing. Otherwise it is recorded
+#    as one RegistryImport, each level's renamed units are updated by one UPDATE (audited row by
+#    row) and its new units inserted by one INSERT ... SELECT, linked to the import, with the
+#    insert audit trigger off (see `villages.models.track_registry_unit`). A large load into a
+#    (nearly) empty table drops its primary key, indexes and foreign keys first and rebuilds them
+#    after, each in one pass (`_drop_for_bulk_load`).
 #
 # Anything the fast path cannot vouch for (a COPY error such as bytes that are not UTF-8 or a row
 # with the wrong number of values, a record spanning several lines, a blank line, a missing column,
-# a failed check, a duplicate code) sends the whole import down the Python reader above
-# (`read_region_files`), which words every problem exactly as it always has; if it finds none
-# (blank lines, say), its rows are staged instead and the merge goes on unchanged.
-
-#: The characters `str.strip()` removes, so that SQL's btrim() trims cells exactly like Python.
-_WHITESPACE = "".join(chr(point) for point in range(0x110000) if chr(point).isspace())
+# a failed check, a duplicate code, an unknown parent) sends the whole import down the Python reader
+# above (`read_region_files`), which words every problem exactly as it always has, with file and
+# line; if it finds none (blank lines, padded names, say), its rows are staged instead, with line
+# numbers and a primary key, and the merge goes on unchanged.
 
 #: Number of characters of each level's parent code (the code's prefix before its last dot).
 _PARENT_LENGTH = {2: 2, 3: 5, 4: 8}
@@ -555,11 +563,20 @@ def _create_level_staging(cursor, level: Level) -> None:
     )
 
 
-def _stage_file(cursor, level: Level, *, directory: Path, prefix: str | None) -> None:
-    """Fast path for one file: COPY it as it is, then stage and check its rows in SQL.
+@dataclass
+class _RawFile:
+    """A registry file as the fast path reads it: the bytes after the header line, the number of
+    records and the staging column of each value (code, parent, name, or extraN)."""
 
-    Raises _FastPathRefused when the Python reader must take over.
-    """
+    level: Level
+    body: memoryview
+    records: int
+    columns: list[str]
+
+
+def _read_raw(level: Level, *, directory: Path) -> _RawFile:
+    """Read one file for the fast path; raise _FastPathRefused for the Python reader to take
+    over (a missing file or column, a header that is not UTF-8...)."""
     path = directory / level.filename
     try:
         raw = path.read_bytes()
@@ -575,74 +592,145 @@ def _stage_file(cursor, level: Level, *, directory: Path, prefix: str | None) ->
     except (UnicodeDecodeError, csv.Error, StopIteration):
         raise _FastPathRefused from None
     header = [cell.strip() for cell in header]
-    wanted = ["code", level.parent_column, "name"] if level.parent_column else ["code", "name"]
-    if any(column not in header for column in wanted):
+    names = {"code": "code", "name": "name"}
+    if level.parent_column:
+        names[level.parent_column] = "parent"
+    if any(header.count(column) != 1 for column in names):
         raise _FastPathRefused
-    body = memoryview(raw)[end + 1 :]
-    records = raw.count(b"\n", end + 1) + (0 if raw.endswith(b"\n") else 1)
+    return _RawFile(
+        level=level,
+        body=memoryview(raw)[end + 1 :],
+        records=raw.count(b"\n", end + 1) + (0 if raw.endswith(b"\n") else 1),
+        columns=[names.get(cell, f"extra{number}") for number, cell in enumerate(header, 1)],
+    )
 
-    width = len(header)
-    cells = [f"c{number}" for number in range(1, width + 1)]
+
+def _copy_raw(cursor, raw: _RawFile, *, prefix: str | None) -> None:
+    """COPY a file as it is into its level's staging table and keep the rows of the scope.
+
+    The table has no line numbers and no primary key: `_looks_clean` checks the rows (codes
+    once each) beside it, and only the Python reader's staging, which words problems, needs them.
+    """
+    staging = _staging_name(raw.level)
     _create_staging(
         cursor,
-        "import_raw",
-        "line int GENERATED ALWAYS AS IDENTITY (START 2), "
-        + ", ".join(f"{cell} text" for cell in cells),
+        staging,
+        'code text COLLATE "C", parent text COLLATE "C", name text'
+        + "".join(f", {column} text" for column in raw.columns if column.startswith("extra")),
     )
     try:
         with transaction.atomic():  # a savepoint: a COPY error must not end the transaction
             with connection.wrap_database_errors:
                 cursor.copy_expert(
-                    f"COPY import_raw ({', '.join(cells)}) FROM STDIN "
+                    f"COPY {staging} ({', '.join(raw.columns)}) FROM STDIN "
                     "WITH (FORMAT csv, ENCODING 'UTF8')",
-                    io.BytesIO(body),
+                    io.BytesIO(raw.body),
                 )
             copied = cursor.rowcount
     except DatabaseError:
         raise _FastPathRefused from None
-    if copied != records:  # a blank line, a quoted line break, an end-of-data marker...
+    if copied != raw.records:  # a blank line, a quoted line break, an end-of-data marker...
         raise _FastPathRefused
+    if prefix:
+        cursor.execute(
+            f"""DELETE FROM {staging}
+                WHERE NOT (starts_with(code, %(prefix)s) OR code = %(province)s)""",  # noqa: S608
+            {"prefix": prefix, "province": prefix[:-1]},
+        )
 
-    def cell(column: str, *, spaces_only: bool = False) -> str:
-        # Codes are trimmed of spaces only: any other whitespace left around a code fails its
-        # shape check and hands the file to the Python reader, which strips like str.strip().
-        value = f"coalesce(c{header.index(column) + 1}, '')"
-        return f"btrim({value})" if spaces_only else f"btrim({value}, %(ws)s)"
 
-    staging = _staging_name(level)
-    parent = cell(level.parent_column, spaces_only=True) if level.parent_column else "NULL"
-    scope = "WHERE starts_with(code, %(prefix)s) OR code = %(province)s" if prefix else ""
-    params = {"ws": _WHITESPACE, "prefix": prefix, "province": prefix and prefix[:-1]}
-    try:
-        with transaction.atomic():  # a duplicate code breaks the primary key
-            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{staging}")
-            cursor.execute(
-                f"""CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS
-                    SELECT line, code, parent, name FROM (
-                        SELECT line, {cell("code", spaces_only=True)} COLLATE "C" AS code,
-                               ({parent}) COLLATE "C" AS parent, {cell("name")} AS name
-                        FROM import_raw) raw
-                    {scope}""",  # noqa: S608
-                params,
-            )
-            cursor.execute(f"ALTER TABLE {staging} ADD PRIMARY KEY (code)")
-    except IntegrityError:
-        raise _FastPathRefused from None
-    checks = [
-        # translate() maps every digit to 0: the same shape as the regular expression, at a
-        # fraction of the cost of PostgreSQL's regex engine on 83,762 rows.
-        f"translate(code, '0123456789', '0000000000') = '{_code_template(level)}'",
-        "name <> ''",
-        f"char_length(name) <= {NAME_MAX_LENGTH}",
-    ]
-    if level.parent_column:
-        checks.append(f"parent = left(code, {_PARENT_LENGTH[level.depth]})")
-    cursor.execute(
-        f"SELECT EXISTS (SELECT FROM {staging} WHERE NOT ({' AND '.join(checks)}))"  # noqa: S608
+#: A name as the registry stores it, in a CSV line without quotes: 1 to NAME_MAX_LENGTH
+#: characters, no comma, quote or line break, no whitespace at either end (str.isspace()).
+_CLEAN_NAME = rf'[^\s,"](?:[^,"\r\n]{{0,{NAME_MAX_LENGTH - 2}}}[^\s,"])?'
+
+
+def _clean_line_pattern(raw: _RawFile) -> re.Pattern:
+    """A regular expression matching the lines of `raw` whose values need no check: a code of
+    the level's shape, a parent equal to the code's prefix (a back-reference, whichever column
+    comes first), a clean name, any extra values; no quote anywhere."""
+    level = raw.level
+    digits = [f"[0-9]{{{len(segment)}}}" for segment in _code_template(level).split(".")]
+    prefix, last = r"\.".join(digits[:-1]), digits[-1]
+    parent_first = "parent" in raw.columns and raw.columns.index("parent") < raw.columns.index(
+        "code"
     )
-    if cursor.fetchone()[0]:
-        raise _FastPathRefused
-    cursor.execute("DROP TABLE import_raw")
+    cells = []
+    for column in raw.columns:
+        if column == "code" and "parent" not in raw.columns:
+            cells.append(f"(?P<code>{last})")
+        elif column == "code":
+            cells.append(
+                rf"(?P<code>(?P=p)\.{last})"
+                if parent_first
+                else rf"(?P<code>(?P<p>{prefix})\.{last})"
+            )
+        elif column == "parent":
+            cells.append(f"(?P<p>{prefix})" if parent_first else "(?P=p)")
+        elif column == "name":
+            cells.append(_CLEAN_NAME)
+        else:
+            cells.append(r'[^,"\r\n]*')
+    return re.compile("^" + ",".join(cells) + r"\r?$", re.MULTILINE)
+
+
+def _looks_clean(raw: _RawFile) -> frozenset[str] | None:
+    """Whether every row of a file the fast path copies is already as the registry stores it, so
+    that the staged rows need no check of their own: the right number of values, a well-formed
+    code found once, a parent that is the code's prefix, a non-empty name of at most
+    NAME_MAX_LENGTH characters with no whitespace around it, and values that PostgreSQL's CSV
+    reader reads exactly as Python's does. Returns the province codes the rows belong to, or
+    None: then the Python reader takes the files over and words the problem, or trims and
+    imports what is only untidy.
+
+    Runs in a thread beside the COPY statements (the database driver releases the GIL), so a
+    national import checks its rows on the second core. Lines without a quote are matched by one
+    regular expression over the whole file; a line with a quote must be in canonical CSV form
+    (PostgreSQL also reads quotes in the middle of an unquoted value, Python's csv module does
+    not) and is checked value by value.
+    """
+    try:
+        text = raw.body.tobytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    codes = [match["code"] for match in _clean_line_pattern(raw).finditer(text)]
+    if len(codes) != raw.records:
+        quoted = re.findall(r'^[^\n]*"[^\n]*$', text, re.MULTILINE)
+        if len(codes) + len(quoted) != raw.records:
+            return None
+        for line in quoted:
+            code = _quoted_line_code(raw, line.removesuffix("\r"))
+            if code is None:
+                return None
+            codes.append(code)
+    unique = set(codes)
+    if len(unique) != len(codes):
+        return None
+    return frozenset(code[:2] for code in unique)
+
+
+def _quoted_line_code(raw: _RawFile, line: str) -> str | None:
+    """The code of a clean line with quotes (see `_looks_clean`), or None."""
+    try:
+        values = next(csv.reader([line], strict=True))
+    except csv.Error:
+        return None
+    canonical = io.StringIO()
+    csv.writer(canonical, lineterminator="").writerow(values)
+    if canonical.getvalue() != line or len(values) != len(raw.columns):
+        return None
+    index = {column: number for number, column in enumerate(raw.columns)}
+    code, name = values[index["code"]], values[index["name"]]
+    level = raw.level
+    if (
+        level.pattern.fullmatch(code) is None
+        or not name
+        or len(name) > NAME_MAX_LENGTH
+        or name != name.strip()
+        or any(character in name for character in "\r\n")
+        or ("parent" in index and values[index["parent"]] != code[: _PARENT_LENGTH[level.depth]])
+    ):
+        return None
+    return code
 
 
 def _code_template(level: Level) -> str:
@@ -666,30 +754,72 @@ def _stage_python_rows(cursor, data: dict[Level, _LevelRows]) -> None:
         )
 
 
-def _stage_region_files(cursor, *, directory: Path, province: str | None) -> None:
-    """Stage the validated rows of the four files (one temporary table per level); raise
-    ImportDataError, worded by the Python reader, when any file has a problem."""
+def _stage_region_files(cursor, *, directory: Path, province: str | None) -> list[str]:
+    """Stage the validated rows of the four files (one temporary table per level) and return the
+    import's scope: `province`, or else every province the files mention. Raise ImportDataError,
+    worded by the Python reader, when any file has a problem or names a parent that is neither
+    in the files nor in the database.
+
+    The fast path copies the files as they are while a thread checks them (`_looks_clean`); the
+    Python reader takes over when a file is not clean or a parent is unknown.
+    """
     prefix = f"{province}." if province else None
     try:
-        for level in LEVELS:
-            _stage_file(cursor, level, directory=directory, prefix=prefix)
+        files = [_read_raw(level, directory=directory) for level in LEVELS]
+        with ThreadPoolExecutor(max_workers=1) as checker:
+            checks = [checker.submit(_looks_clean, raw) for raw in reversed(files)]
+            try:
+                for raw in files:
+                    _copy_raw(cursor, raw, prefix=prefix)
+            except _FastPathRefused:
+                for check in checks:
+                    check.cancel()
+                raise
+            provinces = [check.result() for check in checks]
+        if any(found is None for found in provinces) or _parents_unknown(cursor):
+            raise _FastPathRefused
+        return [province] if province else sorted(frozenset().union(*provinces))
     except _FastPathRefused:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.import_raw")
         data = read_region_files(directory=directory, province=province)  # raises if any problem
         _stage_python_rows(cursor, data)
+        _check_staged_parents(cursor, directory=directory)
+        if province:
+            return [province]
+        cursor.execute(
+            " UNION ".join(
+                f"SELECT left(code, 2) FROM {_staging_name(level)}"  # noqa: S608
+                for level in LEVELS
+            )
+            + " ORDER BY 1"
+        )
+        return [code for (code,) in cursor.fetchall()]
+
+
+def _unknown_parents_sql(level: Level) -> str:
+    """Staged rows of `level` whose parent is neither staged nor in the database."""
+    parent_level = LEVELS[level.depth - 2]
+    return f"""FROM {_staging_name(level)} s
+        WHERE NOT EXISTS (SELECT FROM {_staging_name(parent_level)} p WHERE p.code = s.parent)
+          AND NOT EXISTS (SELECT FROM {parent_level.table} t WHERE t.code = s.parent)"""  # noqa: S608
+
+
+def _parents_unknown(cursor) -> bool:
+    """Whether any staged row names a parent that is neither staged nor in the database."""
+    cursor.execute(
+        "SELECT "
+        + " OR ".join(f"EXISTS (SELECT {_unknown_parents_sql(level)})" for level in LEVELS[1:])
+    )
+    return cursor.fetchone()[0]
 
 
 def _check_staged_parents(cursor, *, directory: Path) -> None:
-    """Every parent code must be in the files (the staged parent level) or in the database."""
+    """Every parent code must be in the files (the staged parent level) or in the database; the
+    problems name the file and line (the Python reader's staging has line numbers)."""
     problems = Problems()
     for level in LEVELS[1:]:
         parent_level = LEVELS[level.depth - 2]
         cursor.execute(
-            f"""SELECT s.line, s.code, s.parent FROM {_staging_name(level)} s
-                WHERE NOT EXISTS (SELECT FROM {_staging_name(parent_level)} p
-                                  WHERE p.code = s.parent)
-                  AND NOT EXISTS (SELECT FROM {parent_level.table} t WHERE t.code = s.parent)
-                ORDER BY s.line"""  # noqa: S608
+            f"SELECT s.line, s.code, s.parent {_unknown_parents_sql(level)} ORDER BY s.line"
         )
         for line, code, parent in cursor.fetchall():
             problems.add(
@@ -711,10 +841,14 @@ def import_regions(
 ) -> RegionsReport:
     """Create or update the registry from the idn-area-data CSV files of `directory`.
 
-    Idempotent: rows are only written where the name, parent or kind differ. Units of the imported
-    scope (`province`, or else every province the files mention) that are in the database but not
-    in the files are reported, never deleted. Raises ImportDataError, with nothing written, when a
-    file is missing or malformed.
+    Idempotent: rows are only written where the name differs, or where the unit is new. Units of
+    the imported scope (`province`, or else every province the files mention) that are in the
+    database but not in the files are reported, never deleted. Raises ImportDataError, with
+    nothing written, when a file is missing or malformed.
+
+    An import that changes anything is recorded as one RegistryImport (files and their SHA-256,
+    scope, counts, audit context); the units it creates point to it instead of each writing an
+    audit row (see `track_registry_unit`); renames are audited row by row as usual.
     """
     directory = Path(directory)
     if province is not None and not PROVINCE.pattern.fullmatch(province):
@@ -722,10 +856,14 @@ def import_regions(
     if not directory.is_dir():
         raise ImportDataError([f"{directory}: not a directory"])
     with transaction.atomic(), connection.cursor() as cursor:
-        # Room in memory for the audit triggers' transition tables and the merge's hash joins.
+        # Room in memory for the merge's hash joins and for building indexes in one sort.
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        # The staging tables have neither statistics nor indexes: joins against them are hash or
+        # merge joins (a nested loop over an unindexed table is quadratic).
+        cursor.execute("SET LOCAL enable_nestloop = off")
         cursor.execute("SET LOCAL client_min_messages = warning")
-        _stage_region_files(cursor, directory=directory, province=province)
+        scope = _stage_region_files(cursor, directory=directory, province=province)
         counts = {}
         for level in LEVELS:
             cursor.execute(f"SELECT count(*) FROM {_staging_name(level)}")  # noqa: S608
@@ -733,42 +871,37 @@ def import_regions(
         if not any(counts.values()):
             where = f" of province {province}" if province else ""
             raise ImportDataError([f"{directory}: the files hold no rows{where} to import"])
-        if province:
-            scope = [province]
-        else:
-            cursor.execute(
-                " UNION ".join(
-                    f"SELECT DISTINCT left(code, 2) FROM {_staging_name(level)}" for level in LEVELS
-                )
-                + " ORDER BY 1"
+        report = RegionsReport(
+            levels=[
+                _plan_level(cursor, level, in_files=counts[level], scope=scope) for level in LEVELS
+            ],
+            scope=scope,
+        )
+        if report.changed:
+            record = _record_import(directory=directory, report=report)
+            # Pending deferred checks first: ALTER TABLE refuses a table with pending events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            restore = _drop_for_bulk_load(
+                cursor, [c for c in report.levels if c.created >= bulk_min_rows]
             )
-            scope = [code for (code,) in cursor.fetchall()]
-        _check_staged_parents(cursor, directory=directory)
-        report = RegionsReport(levels=[], scope=scope)
-        for level in LEVELS:
-            report.levels.append(
-                _merge_level(
-                    cursor, level, in_files=counts[level], scope=scope, bulk_min_rows=bulk_min_rows
-                )
-            )
+            restore += _disable_insert_audit(cursor, [c.level for c in report.levels if c.created])
+            for changes in report.levels:
+                _write_level(cursor, changes, record=record)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            for statement in restore:
+                cursor.execute(statement)
         for level in LEVELS:
             cursor.execute(f"DROP TABLE {_staging_name(level)}")
     return report
 
 
-def _merge_level(
-    cursor, level: Level, *, in_files: int, scope: list[str], bulk_min_rows: int
-) -> LevelChanges:
-    """Merge the staged rows of `level` into its table with set-based SQL; report what changed.
-
-    Changed rows are read once (old and new values, for the report) and written by one UPDATE;
-    new rows by one INSERT ... SELECT; an import without changes writes nothing.
-    """
+def _plan_level(cursor, level: Level, *, in_files: int, scope: list[str]) -> LevelChanges:
+    """What merging the staged rows of `level` would change, read before anything is written:
+    units of the scope the files lack, units whose name differs, and how many are new."""
     changes = LevelChanges(level=level, in_files=in_files)
-    table, fk, staging = level.table, level.parent_fk, _staging_name(level)
-    kind = _kind_sql(level, code="s.code")
-    # Units of the scope that the files lack (read before inserting: a first load finds an empty
-    # table here).
+    table, staging = level.table, _staging_name(level)
     cursor.execute(
         f"""SELECT t.code, t.name FROM {table} t
             WHERE left(t.code, 2) = ANY(%s)
@@ -777,7 +910,6 @@ def _merge_level(
         [scope],
     )
     changes.missing = cursor.fetchall()
-
     # Only the name can differ: a code embeds its parent's code and its kind (the database checks
     # the first), so a unit with another parent or kind is another unit.
     cursor.execute(
@@ -786,92 +918,150 @@ def _merge_level(
             ORDER BY s.code"""  # noqa: S608
     )
     changes.renamed = cursor.fetchall()
-    if changes.renamed:
-        cursor.execute(
-            f"""UPDATE {table} t SET name = s.name, updated_at = now() FROM {staging} s
-                WHERE t.code = s.code AND t.name <> s.name"""  # noqa: S608
-        )
-        changes.updated = cursor.rowcount
-
+    changes.updated = len(changes.renamed)
     cursor.execute(
         f"""SELECT count(*) FROM {staging} s
             WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.code = s.code)"""  # noqa: S608
     )
-    (to_create,) = cursor.fetchone()
-    if to_create:
-        # A large load into a (nearly) empty table drops and rebuilds the secondary indexes of
-        # the table and of its audit event table (whose rows the insert trigger writes).
-        restore = []
-        if to_create >= bulk_min_rows:
-            for target in (table, f"{table}event"):
-                if _holds_fewer_rows(cursor, target, than=to_create):
-                    restore += _drop_secondary_structures(cursor, target)
-        columns = ["code", "name", "updated_at"]
-        selected = ["s.code", "s.name", "now()"]
-        if fk:
-            columns.append(fk)
-            selected.append("s.parent")
-        if level.kind:
-            columns.append("kind")
-            selected.append(kind)
-        if level is VILLAGE:
-            columns.append("postal_code")
-            selected.append("''")
-        cursor.execute(
-            f"""INSERT INTO {table} ({", ".join(columns)})
-                SELECT {", ".join(selected)} FROM {staging} s
-                WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.code = s.code)
-                ORDER BY s.code"""  # noqa: S608
-        )
-        changes.created = cursor.rowcount
-        for statement in restore:
-            cursor.execute(statement)
-
+    (changes.created,) = cursor.fetchone()
     return changes
+
+
+def _record_import(*, directory: Path, report: RegionsReport) -> RegistryImport:
+    """The RegistryImport row of this import, in the current pghistory context (the command or
+    request, which the row's own audit trigger stores)."""
+    files = []
+    for level in LEVELS:
+        raw = (directory / level.filename).read_bytes()
+        files.append(
+            {"name": level.filename, "bytes": len(raw), "sha256": hashlib.sha256(raw).hexdigest()}
+        )
+    changes = {
+        c.level.singular: {
+            "in_files": c.in_files,
+            "created": c.created,
+            "renamed": c.updated,
+            "missing": len(c.missing),
+        }
+        for c in report.levels
+    }
+    return RegistryImport.objects.create(
+        created_at=RawSQL("now()", []),  # the transaction's time, as in the audit events
+        context_id=RawSQL("NULLIF(current_setting('pghistory.context_id', true), '')::uuid", []),
+        scope=report.scope,
+        files=files,
+        changes=changes,
+    )
+
+
+def _write_level(cursor, changes: LevelChanges, *, record: RegistryImport) -> None:
+    """Rename the changed units of one level (one UPDATE, audited row by row) and insert its new
+    units (one INSERT ... SELECT, linked to `record`, with the insert audit trigger off)."""
+    level = changes.level
+    table, fk, staging = level.table, level.parent_fk, _staging_name(level)
+    if changes.updated:
+        cursor.execute(
+            f"""UPDATE {table} t SET name = s.name, updated_at = now() FROM {staging} s
+                WHERE t.code = s.code AND t.name <> s.name"""  # noqa: S608
+        )
+    if not changes.created:
+        return
+    columns = ["code", "name", "updated_at", "imported_by_id"]
+    selected = ["s.code", "s.name", "now()", "%s"]
+    if fk:
+        columns.append(fk)
+        selected.append("s.parent")
+    if level.kind:
+        columns.append("kind")
+        selected.append(_kind_sql(level, code="s.code"))
+    if level is VILLAGE:
+        columns.append("postal_code")
+        selected.append("''")
+    cursor.execute(
+        f"""INSERT INTO {table} ({", ".join(columns)})
+            SELECT {", ".join(selected)} FROM {staging} s
+            WHERE NOT EXISTS (SELECT FROM {table} t WHERE t.code = s.code)""",  # noqa: S608
+        [record.pk],
+    )
+
+
+def _disable_insert_audit(cursor, levels: list[Level]) -> list[str]:
+    """Switch off the insert audit trigger of the levels' tables (the import is their record,
+    see `track_registry_unit`); return the statements that switch them back on.
+
+    Inside the import's transaction: other writers wait for its commit and a rollback switches
+    the triggers back on. Unlike pgtrigger.ignore(), this also spares PostgreSQL collecting the
+    trigger's transition table.
+    """
+    restore = []
+    for level in levels:
+        ((model, trigger),) = pgtrigger.registered(
+            f"villages.{level.singular.title()}:insert_insert"
+        )
+        name = connection.ops.quote_name(trigger.get_pgid(model))
+        cursor.execute(f"ALTER TABLE {level.table} DISABLE TRIGGER {name}")
+        restore.append(f"ALTER TABLE {level.table} ENABLE TRIGGER {name}")
+    return restore
+
+
+def _drop_for_bulk_load(cursor, loads: list[LevelChanges]) -> list[str]:
+    """For each level getting a large load, when its table holds fewer rows than it gets: drop
+    the table's primary key, its indexes and the foreign keys from and to it, inside the import's
+    transaction; return the statements that recreate them, unchanged (same names and
+    definitions, read from the catalogue), to run once the rows are in.
+
+    Building an index once from sorted rows is much cheaper than updating it row by row (the
+    primary key alone costs a national import more than its heap), and re-adding a foreign key
+    checks it with one join instead of one trigger call per row (PostgreSQL's "Populating a
+    Database"). Partial indexes stay: the spatial ones skip rows without geometry, as new rows
+    are.
+    """
+    levels = [c.level for c in loads if _holds_fewer_rows(cursor, c.level.table, than=c.created)]
+    if not levels:
+        return []
+    quote = connection.ops.quote_name
+    indexes, constraints, foreign_keys = [], [], []
+    for level in levels:
+        cursor.execute(
+            """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+               WHERE i.indrelid = %s::regclass AND i.indpred IS NULL
+                 AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+               ORDER BY 1""",
+            [level.table],
+        )
+        indexes += cursor.fetchall()
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+               FROM pg_constraint WHERE contype = 'f'
+                 AND (conrelid = %(table)s::regclass OR confrelid = %(table)s::regclass)
+               ORDER BY 1, 2""",
+            {"table": level.table},
+        )
+        foreign_keys += [row for row in cursor.fetchall() if row not in foreign_keys]
+        cursor.execute(
+            """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+               FROM pg_constraint WHERE contype = 'p' AND conrelid = %s::regclass""",
+            [level.table],
+        )
+        constraints += cursor.fetchall()
+    for table, name, _definition in foreign_keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    for table, name, _definition in constraints:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    if indexes:
+        cursor.execute("DROP INDEX " + ", ".join(name for name, _definition in indexes))
+    return (
+        [f"ALTER TABLE {t} ADD CONSTRAINT {quote(n)} {d}" for t, n, d in constraints]
+        + [definition for _name, definition in indexes]
+        + [f"ALTER TABLE {t} ADD CONSTRAINT {quote(n)} {d}" for t, n, d in foreign_keys]
+    )
 
 
 def _holds_fewer_rows(cursor, table: str, *, than: int) -> bool:
     """Whether `table` (a trusted identifier) holds fewer than `than` rows; reads at most `than`
-    rows, so a large audit table costs no full count."""
+    rows, so a large table costs no full count."""
     cursor.execute(f"SELECT count(*) FROM (SELECT FROM {table} LIMIT %s) rows", [than])  # noqa: S608
     return cursor.fetchone()[0] < than
-
-
-def _drop_secondary_structures(cursor, table: str) -> list[str]:
-    """Drop the foreign keys of `table` and its indexes that back no constraint, inside the
-    import's transaction; return the statements that recreate them, unchanged (same names and
-    definitions, read from the catalogue), to run once the rows are in.
-
-    Building an index once is much cheaper than updating it row by row, and re-adding a foreign
-    key checks it with one join instead of one trigger call per row. The primary key stays, and
-    so do partial indexes (the spatial ones skip rows without geometry, as new rows are).
-    Pending deferred checks are run first: ALTER TABLE refuses a table with pending events.
-    """
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    cursor.execute(
-        """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-           WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname""",
-        [table],
-    )
-    foreign_keys = cursor.fetchall()
-    cursor.execute(
-        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-           WHERE i.indrelid = %s::regclass AND i.indpred IS NULL
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
-           ORDER BY 1""",
-        [table],
-    )
-    indexes = cursor.fetchall()
-    quote = connection.ops.quote_name
-    for name, _definition in foreign_keys:
-        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-    if indexes:
-        cursor.execute("DROP INDEX " + ", ".join(name for name, _definition in indexes))
-    return [definition for _name, definition in indexes] + [
-        f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
-        for name, definition in foreign_keys
-    ]
 
 
 def _unknown_codes(cursor, staging: str, *, depth_column: str = "depth") -> list[str]:

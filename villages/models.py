@@ -8,14 +8,17 @@ the primary key, so a code is never renumbered and every kiosk, survey and pilot
 from dataclasses import dataclass, field
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
 from django.core.validators import RegexValidator
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Left, Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -83,17 +86,98 @@ class VillageKind(models.TextChoices):
         return cls.KELURAHAN if segment.startswith("1") else cls.DESA
 
 
+#: Registry columns the audit trail leaves out: the (large) boundary, the timestamp and the link to
+#: the import that created the unit.
+UNTRACKED_UNIT_FIELDS = ["boundary", "updated_at", "imported_by"]
+
+
 def track_registry_unit(model):
     """The audit trail of a registry unit: every insert, update and delete, by database triggers.
     The (large) boundary is left out; the event copy of the centroid needs no spatial index.
-    (Trackers hold per-model state, so each model gets new ones.)"""
-    return pghistory.track(
+    (Trackers hold per-model state, so each model gets new ones.)
+
+    Units created by `import_regions` get no insert event of their own: the import is recorded
+    once (RegistryImport, linked from each unit by `imported_by`), and two statement-level
+    triggers, which fire before pghistory's (PostgreSQL fires them in name order), write the unit's
+    "insert" event the first time it is changed or deleted, from its row as it was until then
+    (its values as imported), dated and attributed like the import. Every change then has its
+    values before and after, and a national import writes one audit row instead of 91,599.
+    """
+    model = pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
-        exclude=["boundary", "updated_at"],
+        exclude=UNTRACKED_UNIT_FIELDS,
         attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
     )(model)
+    columns = [
+        field.column
+        for field in model._meta.concrete_fields
+        if field.name not in UNTRACKED_UNIT_FIELDS
+    ]
+    table = model._meta.db_table
+    body = f"""
+        INSERT INTO "{table}event" ({", ".join(f'"{c}"' for c in columns)},
+                                    pgh_obj_id, pgh_label, pgh_created_at, pgh_context_id)
+        SELECT {", ".join(f'o."{c}"' for c in columns)},
+               o.code, 'insert', i.created_at, i.context_id
+        FROM old_values o JOIN villages_registryimport i ON i.id = o.imported_by_id
+        WHERE NOT EXISTS (SELECT FROM "{table}event" e WHERE e.pgh_obj_id = o.code);
+        RETURN NULL;
+    """
+    return pgtrigger.register(
+        *(
+            pgtrigger.Trigger(
+                # "baseline_" sorts before pghistory's "delete_" and "update_" triggers.
+                name=f"baseline_{operation.name.lower()}",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=operation,
+                referencing=pgtrigger.Referencing(old="old_values"),
+                func=body,
+            )
+            for operation in (pgtrigger.Update, pgtrigger.Delete)
+        )
+    )(model)
+
+
+@pghistory.track(pghistory.InsertEvent())
+class RegistryImport(models.Model):
+    """One `import_regions` run that changed the registry: when, by whom (its audit context),
+    which files (SHA-256), which provinces and what it created, renamed and found missing.
+
+    The units it created point to it (`imported_by`): their creation is recorded here, once.
+    """
+
+    created_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    context = models.ForeignKey(
+        "pghistory.Context",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the context row is written by the audit trigger of this row
+        verbose_name=_("audit context"),
+    )
+    scope = ArrayField(models.CharField(max_length=2), verbose_name=_("provinces"))
+    files = models.JSONField(
+        _("files"), help_text=_("name, size in bytes and SHA-256 of each file")
+    )
+    changes = models.JSONField(
+        _("changes"), help_text=_("per level: rows in the files, created, renamed, missing")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("registry import")
+        verbose_name_plural = _("registry imports")
+
+    def __str__(self):
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def created_count(self) -> int:
+        return sum(level.get("created", 0) for level in self.changes.values())
 
 
 class AdministrativeUnit(models.Model):
@@ -109,18 +193,31 @@ class AdministrativeUnit(models.Model):
         _("boundary (simplified)"), srid=4326, null=True, blank=True, spatial_index=False
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    imported_by = models.ForeignKey(
+        RegistryImport,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # read from the unit to its import, never the other way
+        verbose_name=_("created by import"),
+    )
 
     class Meta:
         abstract = True
         ordering = ["code"]
+        # Written as expressions: Django 5.2's PostGIS schema editor drops the condition of an
+        # index declared with fields= on a geometry column (ticket #36694), which left these
+        # indexes whole. F("centroid") is stored by PostgreSQL as a plain column index.
         indexes = [
             GistIndex(
-                fields=["centroid"],
+                F("centroid"),
                 name="%(class)s_centroid_gist",
                 condition=Q(centroid__isnull=False),
             ),
             GistIndex(
-                fields=["boundary"],
+                F("boundary"),
                 name="%(class)s_boundary_gist",
                 condition=Q(boundary__isnull=False),
             ),

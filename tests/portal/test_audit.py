@@ -96,3 +96,32 @@ def test_staff_see_history_and_the_audit_list(client, staff_user):
     # Officers do not see the audit list.
     client.force_login(UserFactory(role=Role.OFFICER))
     assert client.get("/accounts/audit/").status_code == 403
+
+
+def test_village_page_shows_its_creation_by_the_registry_import(client, staff_user, tmp_path):
+    """An imported, never-changed village: its history is its import (who, when, which import,
+    its values). After a change, the import's values become its "created" event and the change
+    shows before and after."""
+    from tests.villages.test_import_regions import write_files
+    from villages.models import RegistryImport
+
+    call_command("import_regions", str(write_files(tmp_path)), verbosity=0)
+    village = Village.objects.get(code="99.01.01.2002")
+    record = RegistryImport.objects.get(pk=village.imported_by_id)
+    assert events_of(village) == []
+    client.force_login(staff_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(village.get_absolute_url()).content.decode()
+    history = page[page.index('id="history-title"') :]
+    assert f"manage.py import_regions (registry import #{record.pk})" in history
+    assert "<ins>Desa Dua</ins>" in history and "<ins>99.01.01</ins>" in history
+
+    Village.objects.filter(pk=village.pk).update(name="Desa Dua Baru")
+    events = events_of(village)
+    assert [event.pgh_label for event in events] == ["insert", "update"]
+    assert events[0].pgh_created_at == record.created_at
+    assert events[0].pgh_context["command"] == "import_regions"
+    assert events[1].pgh_diff == {"name": ["Desa Dua", "Desa Dua Baru"]}
+    page = client.get(village.get_absolute_url()).content.decode()
+    history = page[page.index('id="history-title"') :]
+    assert "<del>Desa Dua</del> → <ins>Desa Dua Baru</ins>" in history

@@ -12,12 +12,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from villages.importers import import_regions
+from villages.importers import ImportDataError, import_regions
 from villages.models import (
     District,
     Province,
     Regency,
     RegencyKind,
+    RegistryImport,
     Village,
     VillageKind,
 )
@@ -61,7 +62,10 @@ def snapshot() -> dict:
     """Counts per level and a sample row of each, to show that nothing was written."""
     village = Village.objects.get(code="17.01.01.2001")
     return {
-        "counts": [model.objects.count() for model in (Province, Regency, District, Village)],
+        "counts": [
+            model.objects.count()
+            for model in (Province, Regency, District, Village, RegistryImport)
+        ],
         "province": Province.objects.values_list("name", "updated_at").get(code="17"),
         "regency": Regency.objects.values_list("name", "kind").get(code="17.71"),
         "village": (village.name, village.district_id, village.kind, village.updated_at),
@@ -239,62 +243,139 @@ def test_import_function_reports_created_counts(tmp_path):
     assert report.changed
 
 
-@pytest.mark.django_db
-def test_bulk_load_path_keeps_indexes_and_foreign_keys(tmp_path):
-    """Large loads drop and rebuild secondary indexes and foreign keys; they must come back."""
+def registry_structures() -> list:
+    """Every index (with its definition), constraint and trigger (with its enabled state) of the
+    registry tables, and the foreign keys that point at them."""
     from django.db import connection
 
-    def structures():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """SELECT count(*) FROM pg_index WHERE indrelid = 'villages_village'::regclass"""
-            )
-            indexes = cursor.fetchone()[0]
-            cursor.execute(
-                """SELECT count(*) FROM pg_constraint
-                   WHERE conrelid = 'villages_village'::regclass AND contype = 'f'"""
-            )
-            return indexes, cursor.fetchone()[0]
+    tables = ["villages_province", "villages_regency", "villages_district", "villages_village"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT indrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
+               WHERE indrelid = ANY(%(tables)s::regclass[])
+               UNION ALL
+               SELECT conrelid::regclass::text, conname || ' ' || pg_get_constraintdef(oid)
+               FROM pg_constraint
+               WHERE conrelid = ANY(%(tables)s::regclass[])
+                  OR confrelid = ANY(%(tables)s::regclass[])
+               UNION ALL
+               SELECT tgrelid::regclass::text, tgname || ' ' || tgenabled::text FROM pg_trigger
+               WHERE tgrelid = ANY(%(tables)s::regclass[]) AND NOT tgisinternal
+               ORDER BY 1, 2""",
+            {"tables": tables},
+        )
+        return cursor.fetchall()
 
-    def event_indexes():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index
-                   WHERE indrelid = 'villages_villageevent'::regclass ORDER BY 1"""
-            )
-            return cursor.fetchall()
 
-    before = structures(), event_indexes()
+@pytest.mark.django_db
+def test_bulk_load_path_restores_keys_indexes_constraints_and_triggers(tmp_path):
+    """A large load into a (nearly) empty registry drops the primary keys, indexes and foreign
+    keys of the tables it fills and switches their insert audit trigger off; all must come back,
+    with the same names and definitions."""
+    from django.db import connection
+
+    before = registry_structures()
+    assert len(before) > 40
+    with connection.cursor() as cursor:  # rolled back with the test
+        cursor.execute(
+            "TRUNCATE villages_pilot, villages_village, villages_district, villages_regency, "
+            "villages_province CASCADE"
+        )
     write_files(tmp_path)
     report = import_regions(directory=tmp_path, bulk_min_rows=1)
-    assert report.levels[-1].created == 3
-    assert (structures(), event_indexes()) == before
+    assert [level.created for level in report.levels] == [1, 2, 2, 3]
+    assert registry_structures() == before
     assert Village.objects.filter(code__startswith="99.").count() == 3
+    # The primary key is back: a second copy of a code is refused.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Village.objects.create(code="99.01.01.2001", name="Lagi", district_id="99.01.01")
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("bulk_min_rows", [1, 1_000_000], ids=["bulk", "incremental"])
-def test_every_created_and_changed_row_gets_its_audit_event(tmp_path, bulk_min_rows):
-    """The merge writes with set-based statements; the statement-level audit triggers must still
-    record one event per created or changed row (also when indexes are rebuilt)."""
+def test_an_import_is_recorded_once_and_each_change_keeps_its_values(tmp_path, bulk_min_rows):
+    """An import that creates units is one RegistryImport (files with SHA-256, scope, counts,
+    audit context), linked from every unit it created, instead of one audit row per unit. The
+    first change to such a unit writes its "insert" event from its row as imported (dated and
+    attributed like the import), so the change has its values before and after."""
+    import hashlib
+
+    import pghistory
+    from django.apps import apps
+    from pghistory.models import Events
+
+    VillageEvent = apps.get_model("villages", "VillageEvent")  # noqa: N806
+    imports = RegistryImport.objects.filter(scope=["99"])
+    write_files(tmp_path)
+    with pghistory.context(command="import_regions"):
+        import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)
+    record = imports.get()
+    assert record.scope == ["99"]
+    assert record.changes["village"] == {"in_files": 3, "created": 3, "renamed": 0, "missing": 0}
+    assert record.created_count == 8
+    assert record.files[3] == {
+        "name": "villages.csv",
+        "bytes": len(VILLAGES.encode()),
+        "sha256": hashlib.sha256(VILLAGES.encode()).hexdigest(),
+    }
+    assert record.context.metadata == {"command": "import_regions"}
+    assert set(
+        Village.objects.filter(code__startswith="99.").values_list("imported_by", flat=True)
+    ) == {record.pk}
+    assert District.objects.get(code="99.71.01").imported_by == record
+    # No audit row per created unit; the import itself is in the audit trail.
+    assert not VillageEvent.objects.filter(code__startswith="99.").exists()
+    assert Events.objects.filter(
+        pgh_obj_model="villages.RegistryImport", pgh_obj_id=record.pk
+    ).exists()
+
+    write_files(tmp_path, villages=VILLAGES.replace("Desa Dua", "Desa Dua Baru"))
+    with pghistory.context(command="import_regions"):
+        report = import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)
+    assert report.levels[-1].renamed == [("99.01.01.2002", "Desa Dua", "Desa Dua Baru")]
+    assert imports.count() == 2
+    village = Village.objects.get(code="99.01.01.2002")
+    events = list(Events.objects.references(village).order_by("pgh_id"))
+    assert [event.pgh_label for event in events] == ["insert", "update"]
+    assert events[0].pgh_data["name"] == "Desa Dua"
+    assert events[0].pgh_created_at == record.created_at
+    assert events[0].pgh_context == {"command": "import_regions"}
+    assert events[1].pgh_diff == {"name": ["Desa Dua", "Desa Dua Baru"]}
+    # The other units are untouched and still have no event of their own.
+    assert VillageEvent.objects.filter(code__startswith="99.").count() == 2
+
+    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)  # no change: nothing written
+    assert imports.count() == 2
+    assert VillageEvent.objects.filter(code__startswith="99.").count() == 2
+
+
+@pytest.mark.django_db
+def test_deleting_an_imported_unit_records_it_as_imported_then_deleted(tmp_path):
+    from pghistory.models import Events
+
+    write_files(tmp_path)
+    import_regions(directory=tmp_path)
+    Village.objects.filter(code="99.71.01.1001").delete()
+    events = list(
+        Events.objects.filter(
+            pgh_obj_model="villages.Village", pgh_obj_id="99.71.01.1001"
+        ).order_by("pgh_id")
+    )
+    assert [event.pgh_label for event in events] == ["insert", "delete"]
+    assert events[0].pgh_data["name"] == "Kelurahan Tiga"
+
+
+@pytest.mark.django_db
+def test_units_created_outside_an_import_keep_their_own_insert_event():
     from django.apps import apps
 
     VillageEvent = apps.get_model("villages", "VillageEvent")  # noqa: N806
-
-    write_files(tmp_path)
-    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)
-    inserts = VillageEvent.objects.filter(pgh_label="insert", code__startswith="99.")
-    assert sorted(inserts.values_list("code", flat=True)) == [
-        "99.01.01.2001",
-        "99.01.01.2002",
-        "99.71.01.1001",
-    ]
-    write_files(tmp_path, villages=VILLAGES.replace("Desa Dua", "Desa Dua Baru"))
-    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)
-    updates = VillageEvent.objects.filter(pgh_label="update", code__startswith="99.")
-    assert list(updates.values_list("code", "name")) == [("99.01.01.2002", "Desa Dua Baru")]
-    import_regions(directory=tmp_path, bulk_min_rows=bulk_min_rows)  # no change, no event
-    assert VillageEvent.objects.filter(code__startswith="99.").count() == 4
+    Village.objects.create(
+        code="17.01.01.2999", name="Desa Baru", district_id="17.01.01", kind=VillageKind.DESA
+    )
+    assert list(
+        VillageEvent.objects.filter(code="17.01.01.2999").values_list("pgh_label", flat=True)
+    ) == ["insert"]
 
 
 @pytest.mark.django_db
@@ -318,6 +399,49 @@ def test_layouts_the_copy_fast_path_declines_still_import(tmp_path):
     output = run(tmp_path)
     assert "Renamed 1 regency:" in output
     assert Regency.objects.get(code="99.71").name == "Kota\nDua"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "order"),
+    [
+        ('Ke"u"de', "code,district_code,name"),  # PostgreSQL would read Keude
+        (' "Spasi"', "code,district_code,name"),  # PostgreSQL would read " Spasi"
+        ('"Soka""an"', "code,district_code,name"),  # canonical CSV: both read Soka"an
+        ('"Koma, Hulu"', "code,district_code,name"),
+        ("Kampung\u00a0Baru", "code,district_code,name"),  # inner no-break space is kept
+        ("Desa Satu", "district_code,code,name"),  # parent column first
+        ("Desa Satu", "name,code,district_code"),
+    ],
+)
+def test_fast_path_stores_what_the_python_reader_reads(tmp_path, value, order):
+    """Whichever path a file takes (COPY beside a checking thread, or the Python reader), the
+    registry gets the values Python's csv module reads from it."""
+    from villages.importers import VILLAGE, read_region_files
+
+    def line(code: str, name: str) -> str:
+        values = {"code": code, "district_code": "99.01.01", "name": name}
+        return ",".join(values[column] for column in order.split(","))
+
+    villages = f"{order}\n{line('99.01.01.2001', value)}\n{line('99.01.01.2002', 'Desa Dua')}\n"
+    write_files(tmp_path, villages=villages)
+    import_regions(directory=tmp_path)
+    (expected,) = [
+        name
+        for code, name, _parent, _ in read_region_files(directory=tmp_path)[VILLAGE].rows
+        if code == "99.01.01.2001"
+    ]
+    assert Village.objects.get(code="99.01.01.2001").name == expected
+
+
+@pytest.mark.django_db
+def test_digits_of_other_scripts_are_not_a_code(tmp_path):
+    """Python's \\d would take Arabic-Indic digits; the registry's codes are ASCII."""
+    before = snapshot()
+    write_files(tmp_path, villages=VILLAGES.replace("99.01.01.2002", "99.01.01.200\u0661"))
+    with pytest.raises(ImportDataError, match=r"villages.csv.*line 3"):
+        import_regions(directory=tmp_path)
+    assert snapshot() == before
 
 
 # --- Bad input: message names file and line, nothing written -------------------------------------
