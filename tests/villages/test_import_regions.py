@@ -4,6 +4,7 @@ The session fixture has already imported the real Bengkulu files, so tests on ot
 synthetic province 99 (or assert on what changed) inside their rolled-back transaction.
 """
 
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -425,7 +426,9 @@ def test_fast_path_stores_what_the_python_reader_reads(tmp_path, value, order):
 
     villages = f"{order}\n{line('99.01.01.2001', value)}\n{line('99.01.01.2002', 'Desa Dua')}\n"
     write_files(tmp_path, villages=villages)
+    switch_interval = sys.getswitchinterval()
     import_regions(directory=tmp_path)
+    assert sys.getswitchinterval() == switch_interval  # shortened only while the thread checks
     (expected,) = [
         name
         for code, name, _parent, _ in read_region_files(directory=tmp_path)[VILLAGE].rows
