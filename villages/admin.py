@@ -5,6 +5,8 @@ the portal serves every asset itself. Boundaries are edited by `import_boundarie
 """
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from .models import District, Pilot, Province, Regency, RegistryImport, Village
 
@@ -72,9 +74,27 @@ class PilotAdmin(admin.ModelAdmin):
 class RegistryImportAdmin(admin.ModelAdmin):
     """The registry imports: a record of what each `import_regions` run changed, never edited."""
 
-    list_display = ["id", "created_at", "scope", "created_count", "context"]
+    list_display = ["id", "created_at", "scope", "units_created", "by"]
     list_select_related = ["context"]
-    readonly_fields = ["created_at", "context", "scope", "files", "changes"]
+    fields = readonly_fields = ["created_at", "by", "scope", "files", "changes"]
+
+    @admin.display(description=_("units created"))
+    def units_created(self, obj):
+        return obj.created_count
+
+    @admin.display(description=_("by"))
+    def by(self, obj):
+        """Who ran the import and through what, from its audit context."""
+        metadata = obj.context.metadata if obj.context else {}
+        parts = []
+        if metadata.get("user"):
+            user = get_user_model().objects.filter(pk=metadata["user"]).first()
+            parts.append(str(user or metadata["user"]))
+        if metadata.get("command"):
+            parts.append(f"manage.py {metadata['command']} ({metadata.get('os_user', '?')})")
+        if metadata.get("url"):
+            parts.append(metadata["url"])
+        return ", ".join(parts) or "—"
 
     def has_add_permission(self, request):
         return False

@@ -173,7 +173,7 @@ class RegistryImport(models.Model):
         verbose_name_plural = _("registry imports")
 
     def __str__(self):
-        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+        return f"#{self.pk} {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def created_count(self) -> int:
