@@ -25,6 +25,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
     session; each test runs in a transaction that is rolled back, so it stays pristine."""
     with django_db_blocker.unblock():
         load_registry()
+    yield
+    # A browser test's ORM calls run inside Playwright's event loop, where Django keeps a
+    # connection of their own that nothing closes; it would stop the test database from being
+    # dropped at the end ("is being accessed by other users"). End such sessions first.
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+               WHERE datname = current_database() AND pid <> pg_backend_pid()"""
+        )
 
 
 @pytest.fixture
