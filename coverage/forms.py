@@ -30,15 +30,18 @@ class ReviewForm(ServiceFormMixin, forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("CSV or XLSX file"),
-        help_text=_("An export of KoboToolbox, ODK or the template below; at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        label=_("CSV, XLSX or outbox file"),
+        help_text=_(
+            "An export of KoboToolbox, ODK or the template below, or the outbox file the field "
+            "form saves (.json); at most 10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".json")):
+            raise forms.ValidationError(_("Upload a .csv, .xlsx or .json (outbox) file."))
         return upload

@@ -6,16 +6,23 @@ page (`TEMPLATE_COLUMNS`). Headers are matched without case, and a group prefix 
 imports as it is. Every row is checked first; one bad row stops the import and nothing is
 written (the error names its line: the header is line 1). A row whose UUID is already stored with
 the same content is skipped; with other content it is an error.
+
+The same page takes the outbox file the field form saves (`import_outbox`, a .json file): the
+surveys an officer could not send, with their photos, imported by that officer on any computer.
 """
 
+import base64
+import binascii
 import csv
 import datetime
 import decimal
 import io
+import json
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -25,6 +32,7 @@ from villages.models import Village
 
 from . import services
 from .models import Electricity, Fibre, Operator, PlaceType, Source, Technology
+from .validators import validate_photo
 
 MAX_ROWS = 5000
 OPERATOR_COLUMNS = ("technology", "dbm", "download_mbps", "upload_mbps", "latency_ms")
@@ -344,3 +352,149 @@ def template_csv() -> str:
     writer.writerow(TEMPLATE_COLUMNS)
     writer.writerow([sample.get(column, "") for column in TEMPLATE_COLUMNS])
     return buffer.getvalue()
+
+
+# --- The field form's outbox file ----------------------------------------------------------------
+
+#: The `format` of the file the field form saves (static/coverage/field.js, FILE_FORMAT).
+OUTBOX_FORMAT = "bengkulu-coverage-outbox"
+
+
+@dataclass
+class _OutboxSurvey:
+    data: services.SurveyInput
+    photos: list[tuple[uuid.UUID, ContentFile]]
+
+
+def import_outbox(*, content: bytes, by) -> ImportResult:
+    """Import the surveys of an outbox file saved by the field form, with their photos: all of
+    them, or none (each problem names the survey by its place in the file and its UUID).
+
+    A survey is its officer's: items saved by another officer are refused (they log in and send
+    them), as the field form itself does. A survey already stored with the same content (sent
+    before the file was saved) is counted as unchanged; with other content it is an error.
+    """
+    from .api.serializers import SurveySerializer  # the survey as the field form sends it
+
+    try:
+        data = json.loads(content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError):
+        data = None
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != OUTBOX_FORMAT
+        or data.get("version") != 1
+        or not isinstance(data.get("items"), list)
+    ):
+        raise SurveyImportError(
+            [(0, _("This .json file is not an outbox saved by the field form."))]
+        )
+    items = data["items"]
+    if not items:
+        raise SurveyImportError([(0, _("The outbox holds no survey."))])
+    if len(items) > MAX_ROWS:
+        raise SurveyImportError(
+            [(0, _("At most %(n)d surveys per file; split the file.") % {"n": MAX_ROWS})]
+        )
+    username = by.get_username()
+    parsed: list[_OutboxSurvey] = []
+    errors: list[tuple[int, str]] = []
+    for number, item in enumerate(items, 1):
+        problems: list[str] = []
+        survey = item.get("survey") if isinstance(item, dict) else None
+        where = _("Survey %(number)d") % {"number": number}
+        if isinstance(survey, dict) and survey.get("client_uuid"):
+            where += f" ({survey['client_uuid']})"
+        if not isinstance(survey, dict):
+            problems.append(_("not a saved survey."))
+        elif item.get("officer") != username:
+            problems.append(
+                _("entered by %(officer)s: only they can send it (they log in and import it).")
+                % {"officer": item.get("officer") or "?"}
+            )
+        else:
+            photos = []
+            for photo in item.get("photos") or []:
+                try:
+                    photos.append(_outbox_photo(photo))
+                except ValidationError as error:
+                    problems += error.messages
+            serializer = SurveySerializer(data=survey)
+            if not serializer.is_valid():
+                problems += _serializer_messages(serializer.errors)
+            else:
+                entry = _OutboxSurvey(data=serializer.to_input(), photos=photos)
+                try:
+                    services.validate_survey(entry.data, by=by)
+                except ValidationError as error:
+                    problems += error.messages
+                parsed.append(entry)
+        errors.extend((0, f"{where}: {problem}") for problem in problems)
+    if errors:
+        raise SurveyImportError(errors)
+    result = ImportResult()
+    with transaction.atomic():
+        stored = []
+        for entry in parsed:
+            try:
+                survey, created = services.survey_submit(
+                    data=entry.data, by=by, source=Source.IMPORT
+                )
+            except services.SurveyConflict:
+                message = _(
+                    "Survey %(uuid)s is already stored with different content; nothing imported."
+                ) % {"uuid": entry.data.client_uuid}
+                raise SurveyImportError([(0, message)]) from None
+            stored.append((survey, entry.photos))
+            if created:
+                result.created += 1
+            else:
+                result.unchanged += 1
+        # Files last: a refused survey above leaves no photo behind in the storage.
+        for survey, photos in stored:
+            for client_uuid, image in photos:
+                try:
+                    services.survey_photo_add(
+                        survey=survey, client_uuid=client_uuid, image=image, caption="", by=by
+                    )
+                except ValidationError as error:
+                    where = _("Survey %(uuid)s") % {"uuid": survey.client_uuid}
+                    raise SurveyImportError(
+                        [(0, f"{where}: {message}") for message in error.messages]
+                    ) from None
+    return result
+
+
+def _outbox_photo(photo) -> tuple[uuid.UUID, ContentFile]:
+    """(client UUID, image) of a photo of the outbox file (a data: URL), checked like an
+    upload."""
+    try:
+        client_uuid = uuid.UUID(str(photo["client_uuid"]))
+        header, encoded = str(photo["data"]).split(",", 1)
+        if not header.startswith("data:") or not header.endswith(";base64"):
+            raise ValueError(header)
+        image = ContentFile(base64.b64decode(encoded, validate=True), name=f"{client_uuid}.jpg")
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        raise ValidationError(_("a photo of the file is damaged.")) from None
+    validate_photo(image)
+    return client_uuid, image
+
+
+def _serializer_messages(errors, path: str = "") -> list[str]:
+    """The API serializer's errors as "field: message" lines (measurements[2].signal_dbm: ...)."""
+    if isinstance(errors, dict):  # fields, or the items of a list by index (from 0)
+        return [
+            message
+            for name, value in errors.items()
+            for message in _serializer_messages(
+                value,
+                f"{path}[{name + 1}]" if isinstance(name, int) else f"{path}.{name}".lstrip("."),
+            )
+        ]
+    if any(isinstance(value, dict | list) for value in errors):
+        return [
+            message
+            for number, value in enumerate(errors, 1)
+            for message in _serializer_messages(value, f"{path}[{number}]")
+        ]
+    return [f"{path}: {message}" for message in errors]

@@ -344,16 +344,20 @@ def photo(request, pk):
 
 @coverage_page("coverage.import_survey")
 def import_surveys(request):
-    """Upload a CSV or XLSX export of a field tool: every row is imported, or none."""
+    """Upload a CSV or XLSX export of a field tool, or the field form's outbox file: every
+    survey is imported, or none."""
     result, errors = None, None
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                result = importers.import_surveys(
-                    name=upload.name, content=upload.read(), by=request.user
-                )
+                if upload.name.lower().endswith(".json"):
+                    result = importers.import_outbox(content=upload.read(), by=request.user)
+                else:
+                    result = importers.import_surveys(
+                        name=upload.name, content=upload.read(), by=request.user
+                    )
             except importers.SurveyImportError as error:
                 errors = error.errors
             else:

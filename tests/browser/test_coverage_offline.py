@@ -140,3 +140,69 @@ def test_field_form_works_offline_and_sends_each_survey_once(
     assert Survey.objects.count() == 3
     assert errors == []
     context.close()
+
+
+def test_outbox_saved_to_a_file_offline_is_imported_on_the_import_page(
+    live_server, static_files, browser, artifacts
+):
+    """The phone cannot send: its outbox is saved to a file, the phone is closed, and the officer
+    uploads the file on the import page from another browser: the three surveys arrive once."""
+    officer = UserFactory(username="petugas-berkas", role=Role.OFFICER, scope__regencies=["17.01"])
+    officer.set_password(PASSWORD)
+    officer.save()
+    centroid = Village.objects.get(code=VILLAGE).centroid
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="id-ID",
+        permissions=["geolocation"],
+        geolocation={"latitude": centroid.y, "longitude": centroid.x, "accuracy": 9},
+        accept_downloads=True,
+    )
+    phone.route(OFF_SITE, lambda route: route.abort())
+    page = phone.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/?next=/coverage/field/")
+    page.fill("input[name=username]", officer.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click(".login-card button[type=submit]")
+    page.wait_for_selector('#field-app[data-ready="true"]')
+    wait_js(page, "navigator.serviceWorker.controller !== null")
+
+    phone.set_offline(True)
+    phone.route(re.compile(re.escape(live_server.url) + ".*"), lambda route: route.abort())
+    wait_js(page, "navigator.onLine === false")
+    for technology, dbm, note in [("4g", -90, "Satu"), ("3g", -101, "Dua"), ("none", None, "Tiga")]:
+        fill_survey(page, technology, dbm, f"Survei berkas {note}.")
+    wait_count(page, 3)
+    with page.expect_download() as download:
+        page.click("#export-outbox")
+    saved = artifacts / "outbox-survei-petugas-berkas.json"
+    download.value.save_as(saved)
+    phone.close()  # the phone never got back online
+    assert Survey.objects.count() == 0
+
+    desk = browser.new_context(viewport={"width": 1366, "height": 900}, locale="id-ID")
+    desk.route(OFF_SITE, lambda route: route.abort())
+    page = desk.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/?next=/coverage/import/")
+    page.fill("input[name=username]", officer.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click(".login-card button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/coverage/import/")
+    page.set_input_files("input[type=file]", str(saved))
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/coverage/surveys/.*"))
+    page.screenshot(path=str(artifacts / "coverage-outbox-imported.png"), full_page=True)
+    surveys = Survey.objects.filter(officer=officer)
+    assert surveys.count() == 3
+    assert sorted(s.notes for s in surveys) == [
+        "Survei berkas Dua.",
+        "Survei berkas Satu.",
+        "Survei berkas Tiga.",
+    ]
+    assert {s.source for s in surveys} == {"import"}
+    assert page.locator("main table tbody tr").count() == 3  # listed under the imported ones
+    assert errors == []
+    desk.close()

@@ -4,6 +4,7 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from coverage.importers import TEMPLATE_COLUMNS, SurveyImportError, import_surveys
@@ -157,3 +158,161 @@ def test_import_page(officer, client):
     response = client.post("/coverage/import/", {"file": good})
     assert response.status_code == 302
     assert Survey.objects.count() == 1
+
+
+# --- The field form's outbox file ----------------------------------------------------------------
+
+
+def outbox_bytes(*items, officer="petugas") -> bytes:
+    """An outbox file as the field form saves it (static/coverage/field.js, exportOutbox)."""
+    import json
+
+    return json.dumps(
+        {
+            "format": "bengkulu-coverage-outbox",
+            "version": 1,
+            "exported_at": "2026-11-29T08:00:00.000Z",
+            "officer": officer,
+            "items": [
+                {
+                    "client_uuid": survey["client_uuid"],
+                    "officer": item_officer,
+                    "saved_at": "2026-11-29T07:00:00.000Z",
+                    "sent": False,
+                    "survey": survey,
+                    "photos": photos,
+                }
+                for survey, item_officer, photos in items
+            ],
+        },
+        indent=1,
+    ).encode()
+
+
+PNG_DATA_URL = "data:image/png;base64," + __import__("base64").b64encode(
+    b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+).decode("ascii")
+
+
+def test_outbox_file_imports_its_surveys_and_photos_once(officer, settings, tmp_path):
+    import uuid
+
+    from coverage.importers import import_outbox
+    from coverage.models import SurveyPhoto
+
+    from .factories import payload
+
+    settings.MEDIA_ROOT = tmp_path
+    photo_uuid = str(uuid.uuid4())
+    first, second = payload(), payload(village="17.01.01.2002")
+    content = outbox_bytes(
+        (
+            first,
+            "petugas",
+            [
+                {
+                    "client_uuid": photo_uuid,
+                    "name": "a.png",
+                    "type": "image/png",
+                    "data": PNG_DATA_URL,
+                }
+            ],
+        ),
+        (second, "petugas", []),
+    )
+    result = import_outbox(content=content, by=officer)
+    assert (result.created, result.unchanged) == (2, 0)
+    survey = Survey.objects.get(client_uuid=first["client_uuid"])
+    assert survey.officer == officer and survey.source == Source.IMPORT
+    assert survey.measurements.count() == 2
+    photo = SurveyPhoto.objects.get(survey=survey)
+    assert str(photo.client_uuid) == photo_uuid
+    assert photo.image.read().startswith(b"\x89PNG")
+    # Saved again later (the first survey had been sent meanwhile): nothing new, no error.
+    result = import_outbox(content=content, by=officer)
+    assert (result.created, result.unchanged) == (0, 2)
+    assert SurveyPhoto.objects.count() == 1
+
+
+def test_outbox_with_one_bad_survey_imports_nothing_and_names_it(officer):
+    from coverage.importers import import_outbox
+
+    from .factories import payload
+
+    good = payload()
+    bad = payload()
+    bad["measurements"][0]["signal_dbm"] = 50
+    other = payload()
+    content = outbox_bytes(
+        (good, "petugas", []),
+        (bad, "petugas", [{"client_uuid": "x", "data": "data:image/png;base64,###"}]),
+        (other, "petugas-lain", []),
+    )
+    with pytest.raises(SurveyImportError) as caught, translation.override("en"):
+        import_outbox(content=content, by=officer)
+    messages = [message for _line, message in caught.value.errors]
+    assert any(
+        message.startswith(f"Survey 2 ({bad['client_uuid']}): measurements[1].signal_dbm:")
+        for message in messages
+    ), messages
+    assert f"Survey 2 ({bad['client_uuid']}): a photo of the file is damaged." in messages
+    assert any(
+        message.startswith(f"Survey 3 ({other['client_uuid']}): entered by petugas-lain")
+        for message in messages
+    ), messages
+    assert Survey.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b'{"format": "other", "version": 1, "items": []}',
+        b"[]",
+        "\u00ff".encode("latin-1"),
+    ],
+)
+def test_a_json_file_that_is_not_an_outbox_is_refused(officer, content):
+    from coverage.importers import import_outbox
+
+    with pytest.raises(SurveyImportError) as caught, translation.override("en"):
+        import_outbox(content=content, by=officer)
+    assert caught.value.errors == [(0, "This .json file is not an outbox saved by the field form.")]
+
+
+def test_import_page_takes_the_outbox_file(officer, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import payload
+
+    client.force_login(officer)
+    page = client.get("/coverage/import/").content.decode()
+    assert 'accept=".csv,.xlsx,.json"' in page
+    upload = SimpleUploadedFile(
+        "outbox-survei-petugas.json", outbox_bytes((payload(), "petugas", []))
+    )
+    response = client.post("/coverage/import/", {"file": upload})
+    assert response.status_code == 302
+    assert Survey.objects.filter(officer=officer, source=Source.IMPORT).count() == 1
+    stranger = SimpleUploadedFile("o.json", outbox_bytes((payload(), "someone", [])))
+    response = client.post("/coverage/import/", {"file": stranger})
+    assert response.status_code == 400
+    assert "someone" in response.content.decode()
+
+
+def test_outbox_photo_of_another_survey_imports_nothing(officer, settings, tmp_path):
+    """A photo UUID already stored with another survey: the whole file is refused, and the
+    survey it came with is not stored either."""
+    import uuid
+
+    from coverage.importers import import_outbox
+
+    from .factories import payload
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = {"client_uuid": str(uuid.uuid4()), "data": PNG_DATA_URL}
+    import_outbox(content=outbox_bytes((payload(), "petugas", [photo])), by=officer)
+    again = payload()
+    with pytest.raises(SurveyImportError, match="another survey"), translation.override("en"):
+        import_outbox(content=outbox_bytes((again, "petugas", [photo])), by=officer)
+    assert not Survey.objects.filter(client_uuid=again["client_uuid"]).exists()
