@@ -83,9 +83,16 @@ class SurveyViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # The field form posts here too, in the officer's browser session, and says so; the
+        # source only tells how a survey reached the portal (it grants nothing).
+        from_field_form = (
+            request.auth is None and request.headers.get("X-Survey-Source") == Source.FIELD_APP
+        )
         try:
             survey, created = services.survey_submit(
-                data=serializer.to_input(), by=request.user, source=Source.API
+                data=serializer.to_input(),
+                by=request.user,
+                source=Source.FIELD_APP if from_field_form else Source.API,
             )
         except services.SurveyConflict as conflict:
             return Response(

@@ -407,7 +407,12 @@
   // --- Sending ---------------------------------------------------------------------------------------
 
   function post(url, body, isJson) {
-    var headers = { "X-CSRFToken": csrfToken(), Accept: "application/json" };
+    // X-Survey-Source: the survey is recorded as sent from the field form, not by an API client.
+    var headers = {
+      "X-CSRFToken": csrfToken(),
+      Accept: "application/json",
+      "X-Survey-Source": "field_app",
+    };
     if (isJson) {
       headers["Content-Type"] = "application/json";
     }

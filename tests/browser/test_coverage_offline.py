@@ -125,6 +125,7 @@ def test_field_form_works_offline_and_sends_each_survey_once(
     assert len({s.client_uuid for s in surveys}) == 3
     assert {s.officer_id for s in surveys} == {officer.pk}
     assert {s.village_id for s in surveys} == {VILLAGE}
+    assert {s.source for s in surveys} == {"field_app"}
     assert sorted(s.best_technology for s in surveys) == ["2g", "4g", "none"]
     assert Measurement.objects.count() == 6
     assert sorted(s.notes[:14] for s in surveys) == [

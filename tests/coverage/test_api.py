@@ -225,3 +225,26 @@ def test_photo_upload_once_per_uuid(officer, staff_user):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
+
+
+def test_field_form_surveys_are_recorded_as_such_only_in_a_browser_session(officer):
+    """The field form posts with X-Survey-Source: field_app in the officer's session; an API
+    client (a token) sending the same header is still an API client."""
+    from portal.services import api_token_create
+
+    body = payload()
+    response = api(officer).post(
+        "/api/v1/surveys/", body, format="json", HTTP_X_SURVEY_SOURCE="field_app"
+    )
+    assert response.status_code == 201, response.content
+    assert Survey.objects.get(client_uuid=body["client_uuid"]).source == Source.FIELD_APP
+
+    _, secret = api_token_create(user=officer, name="kobo", access="read_write", valid_days=30)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    body = payload()
+    response = client.post(
+        "/api/v1/surveys/", body, format="json", HTTP_X_SURVEY_SOURCE="field_app"
+    )
+    assert response.status_code == 201, response.content
+    assert Survey.objects.get(client_uuid=body["client_uuid"]).source == Source.API
