@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from villages.models import Village
 
 from . import services
+from .api.serializers import SurveySerializer  # the survey as the field form sends it
 from .models import Electricity, Fibre, Operator, PlaceType, Source, Technology
 from .validators import validate_photo
 
@@ -374,8 +375,6 @@ def import_outbox(*, content: bytes, by) -> ImportResult:
     them), as the field form itself does. A survey already stored with the same content (sent
     before the file was saved) is counted as unchanged; with other content it is an error.
     """
-    from .api.serializers import SurveySerializer  # the survey as the field form sends it
-
     try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):

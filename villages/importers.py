@@ -406,7 +406,6 @@ def _read_level(
     columns = ["code", level.parent_column, "name"] if parent_level else ["code", "name"]
     result = _LevelRows()
     lines, rows, parents = result.lines, result.rows, result.parents
-    fullmatch = level.pattern.fullmatch
     kind_of = level.kind.from_code if level.kind else None
     scope_code = prefix[:-1] if prefix else None
     for line, values in read_csv(path, columns=columns, problems=problems):
@@ -415,13 +414,7 @@ def _read_level(
             continue
         name = values[-1].strip()
         parent = values[1].strip() if parent_level else None
-        if (
-            fullmatch(code)
-            and code not in lines
-            and name
-            and len(name) <= NAME_MAX_LENGTH
-            and (parent is None or code.rpartition(".")[0] == parent)
-        ):
+        if code not in lines and _row_is_clean(level, code, name, parent):
             lines[code] = line
             if parent is not None and parent not in parents:
                 parents[parent] = line
@@ -431,6 +424,17 @@ def _read_level(
         if problems.full:
             break
     return result
+
+
+def _row_is_clean(level: Level, code: str, name: str, parent: str | None) -> bool:
+    """The quick checks of a row (values already stripped): a code of the level's shape, a name of
+    1 to NAME_MAX_LENGTH characters, a parent that is the code's prefix."""
+    return bool(
+        level.pattern.fullmatch(code)
+        and name
+        and len(name) <= NAME_MAX_LENGTH
+        and (parent is None or code.rpartition(".")[0] == parent)
+    )
 
 
 def _row_problems(
@@ -722,14 +726,11 @@ def _quoted_line_code(raw: _RawFile, line: str) -> str | None:
         return None
     index = {column: number for number, column in enumerate(raw.columns)}
     code, name = values[index["code"]], values[index["name"]]
-    level = raw.level
+    parent = values[index["parent"]] if "parent" in index else None
     if (
-        level.pattern.fullmatch(code) is None
-        or not name
-        or len(name) > NAME_MAX_LENGTH
+        not _row_is_clean(raw.level, code, name, parent)
         or name != name.strip()
         or any(character in name for character in "\r\n")
-        or ("parent" in index and values[index["parent"]] != code[: _PARENT_LENGTH[level.depth]])
     ):
         return None
     return code

@@ -42,3 +42,34 @@ def test_every_admin_list_and_registry_import_page_opens(client):
     page = client.get(reverse("admin:villages_registryimport_change", args=[record.pk]))
     assert page.status_code == 200
     assert "villages.csv" in page.content.decode()
+
+
+def test_registry_import_list_names_who_ran_each_with_constant_queries(client):
+    """Who ran each import comes from its audit context, worded as on the audit pages, with one
+    query for all the users whatever the number of imports."""
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pghistory.models import Context
+
+    from villages.models import RegistryImport
+
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    url = reverse("admin:villages_registryimport_changelist")
+
+    def add_import(user):
+        context = Context.objects.create(id=uuid.uuid4(), metadata={"user": user.pk, "url": "/x/"})
+        return RegistryImport.objects.create(scope=["17"], files=[], changes={}, context=context)
+
+    add_import(UserFactory(first_name="Ani", last_name="Staf"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    add_import(UserFactory(first_name="Budi", last_name="Staf"))
+    add_import(UserFactory(first_name="Citra", last_name="Staf"))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url).content.decode()
+    assert len(more) == len(few)
+    assert "Budi Staf · /x/" in page and "Citra Staf · /x/" in page
+    assert "manage.py import_regions" in page  # the session's own import of the registry
