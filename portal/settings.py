@@ -231,12 +231,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "portal.api.throttling.TokenRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        "portal.api.throttling.AnonRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {
-        "token": env.str("API_RATE_PER_TOKEN", default="2000/hour"),
-        "anon": env.str("API_RATE_ANONYMOUS", default="100/hour"),
-    },
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -262,6 +258,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# API rates (portal/api/throttling.py): N/second|minute|hour|day; up to N at once, then N per
+# period. Survey uploads have their own rate, sized to a phone's outbox after a week offline.
+API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="2000/hour")
+API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="100/hour")
+API_RATE_SURVEY_SYNC = env.str("API_RATE_SURVEY_SYNC", default="5000/hour")
 
 # --- Maps --------------------------------------------------------------------------------------
 # Base tiles come from a configurable URL; the portal's own layers draw without them.

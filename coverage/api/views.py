@@ -17,6 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.throttling import SurveySyncThrottle
 from portal.api.views import ScopedViewSetMixin
 from portal.scopes import regency_scope
 from villages.models import Village
@@ -70,6 +71,12 @@ class SurveyViewSet(
     filterset_class = SurveyFilterSet
     lookup_field = "client_uuid"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_throttles(self):
+        # Uploads are counted on the survey-sync rate only: an outbox is not partner traffic.
+        if self.action == "create":
+            return [SurveySyncThrottle()]
+        return super().get_throttles()
 
     @extend_schema(
         responses={
