@@ -49,7 +49,7 @@ def token_revoke(request, pk):
 @login_required
 @permission_required("portal.invite_user", raise_exception=True)
 def invite(request):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_invite(

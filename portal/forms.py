@@ -10,7 +10,8 @@ from villages.models import Regency
 
 from .auth import is_locked_out
 from .models import ApiTokenAccess, Organisation
-from .roles import Role
+from .roles import Role, grantable_roles
+from .scopes import regency_scope, scoped
 
 
 class LoginForm(AuthenticationForm):
@@ -48,13 +49,20 @@ class ApiTokenForm(forms.Form):
 
 
 class InviteForm(forms.Form):
+    """Invite a user with a role and scope. `by` is the inviter: the role choices are the roles
+    they may grant (`portal.roles.grantable_roles`), none pre-selected, and the kabupaten/kota and
+    organisations those within their own scope; `portal.services.user_invite` checks it again."""
+
     username = forms.RegexField(
         label=_("Username"), max_length=150, regex=r"^[\w.@+-]+$", strip=True
     )
     email = forms.EmailField(label=_("E-mail"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        error_messages={"invalid_choice": _("You may not grant this role.")},
+    )
     regencies = forms.ModelMultipleChoiceField(
         label=_("Kabupaten/kota in scope"),
         queryset=Regency.objects.order_by("code"),
@@ -67,6 +75,21 @@ class InviteForm(forms.Form):
         required=False,
         help_text=_("Required for partner members."),
     )
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "---------")] + [
+            (role.value, role.label) for role in grantable_roles(by)
+        ]
+        limit = regency_scope(by)
+        if limit is not None:
+            self.fields["regencies"].queryset = Regency.objects.filter(code__in=limit).order_by(
+                "code"
+            )
+            self.fields["regencies"].help_text = _("Officers and supervisors only; within yours.")
+        self.fields["organisation"].queryset = scoped(
+            Organisation.objects.filter(is_active=True), by
+        )
 
     def clean(self):
         data = super().clean()

@@ -16,7 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, ApiTokenAccess, Organisation, Profile
-from .roles import Role
+from .roles import Role, grantable_roles
+from .scopes import grant_scope_errors
 
 
 @transaction.atomic
@@ -68,8 +69,17 @@ def user_invite(
     organisation: Organisation | None = None,
 ):
     """Create a user with a role and scope, without a usable password, and e-mail them a link to
-    choose one (the password-reset confirmation page)."""
+    choose one (the password-reset confirmation page).
+
+    `by` grants only a role of `portal.roles.grantable_roles(by)` and a scope within their own
+    (`portal.scopes.grant_scope_errors`): a forged request for more is refused here.
+    """
+    if role not in grantable_roles(by):
+        raise ValidationError({"role": _("You may not grant this role.")})
     role = Role(role)
+    scope_errors = grant_scope_errors(by, role=role, regencies=regencies, organisation=organisation)
+    if scope_errors:
+        raise ValidationError(scope_errors)
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})

@@ -4,12 +4,15 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 
 from portal.auth import _keys
 from portal.models import Profile
 from portal.roles import Role, user_role
+from portal.services import user_invite
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +132,82 @@ def test_partner_invitation_needs_an_organisation(client, staff_user):
 def test_only_staff_may_invite(client):
     client.force_login(UserFactory(role=Role.OFFICER))
     assert client.get("/accounts/invite/").status_code == 403
+
+
+# --- Nobody grants more than they hold ---
+
+
+def invite_data(**overrides):
+    return {"username": "neu", "email": "neu@example.org", **overrides}
+
+
+def test_staff_cannot_invite_an_administrator(client, staff_user):
+    client.force_login(staff_user)
+    page = client.get("/accounts/invite/")
+    choices = [value for value, _label in page.context["form"].fields["role"].choices]
+    assert choices == ["", Role.OFFICER, Role.SUPERVISOR, Role.PARTNER]
+    assert page.context["form"]["role"].value() is None  # nothing pre-selected
+    assert 'value="Admin"' not in page.content.decode()
+    for forged in (Role.ADMIN, Role.PROVINCIAL_STAFF):
+        response = client.post("/accounts/invite/", invite_data(role=forged.value))
+        assert response.status_code == 200
+        assert response.context["form"].errors["role"] == ["You may not grant this role."]
+    assert not get_user_model().objects.filter(username="neu").exists()
+    assert mail.outbox == []
+
+
+def test_a_role_must_be_chosen(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post("/accounts/invite/", invite_data())
+    assert response.status_code == 200
+    assert "role" in response.context["form"].errors
+    assert not get_user_model().objects.filter(username="neu").exists()
+
+
+def test_the_invitation_service_refuses_a_role_above_the_inviter(staff_user):
+    with pytest.raises(ValidationError) as refused:
+        user_invite(by=staff_user, base_url="http://x/", role=Role.ADMIN, **invite_data())
+    assert refused.value.message_dict == {"role": ["You may not grant this role."]}
+    officer = UserFactory(role=Role.OFFICER)
+    with pytest.raises(ValidationError):  # no invite_user permission: grants nothing
+        user_invite(by=officer, base_url="http://x/", role=Role.OFFICER, **invite_data())
+    assert not get_user_model().objects.filter(username="neu").exists()
+    assert mail.outbox == []
+
+
+def test_admin_may_grant_any_role(client):
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True))
+    response = client.post("/accounts/invite/", invite_data(role=Role.ADMIN.value))
+    assert response.status_code == 302, response.context["form"].errors
+    user = get_user_model().objects.get(username="neu")
+    assert user_role(user) == Role.ADMIN and user.is_staff
+
+
+def test_a_regional_inviter_grants_no_wider_scope(client):
+    """Officers and supervisors cannot invite today; given the permission, a supervisor limited
+    to Bengkulu Selatan grants only officers limited to (part of) it."""
+    supervisor = UserFactory(role=Role.SUPERVISOR, scope__regencies=["17.01"])
+    supervisor.user_permissions.add(Permission.objects.get(codename="invite_user"))
+    client.force_login(supervisor)
+    form = client.get("/accounts/invite/").context["form"]
+    assert [value for value, _label in form.fields["role"].choices] == ["", Role.OFFICER]
+    assert list(form.fields["regencies"].queryset.values_list("code", flat=True)) == ["17.01"]
+    officer = invite_data(role=Role.OFFICER.value)
+    response = client.post("/accounts/invite/", officer)  # empty: the whole province
+    assert "regencies" in response.context["form"].errors
+    response = client.post("/accounts/invite/", {**officer, "regencies": ["17.02"]})
+    assert "regencies" in response.context["form"].errors
+    with pytest.raises(ValidationError) as refused:  # a forged call past the form
+        user_invite(
+            by=supervisor,
+            base_url="http://x/",
+            role=Role.OFFICER,
+            regencies=["17.02"],
+            **invite_data(),
+        )
+    assert "regencies" in refused.value.message_dict
+    assert not get_user_model().objects.filter(username="neu").exists()
+    response = client.post("/accounts/invite/", {**officer, "regencies": ["17.01"]})
+    assert response.status_code == 302
+    invited = get_user_model().objects.get(username="neu")
+    assert list(invited.profile.regencies.values_list("code", flat=True)) == ["17.01"]
