@@ -2,6 +2,7 @@
 
 import datetime
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -122,6 +123,13 @@ def user_invite(
         recipient_list=[email],
     )
     return user
+
+
+def login_failures_clear(*, user) -> int:
+    """Forget the failed logins counted for `user`'s account from every address (after a
+    completed password reset: whoever chose the new password owns the account). Failures from an
+    address against other accounts still count for that address. Returns the records removed."""
+    return axes_reset(username=user.get_username())
 
 
 # --- The 100-day programme ---------------------------------------------------------------------

@@ -2,7 +2,16 @@
 
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from ..auth import client_address
 from ..models import ApiToken
+
+
+class AddressRateThrottle(AnonRateThrottle):
+    """Counts anonymous requests per client address, as `portal.auth.client_address` sees it
+    (DRF's own reading of X-Forwarded-For would let clients pick their address)."""
+
+    def get_ident(self, request):
+        return client_address(request) or "unknown"
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -12,7 +21,7 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view):
         if not request.user or not request.user.is_authenticated:
-            return None  # AnonRateThrottle counts these
+            return None  # AddressRateThrottle counts these
         if isinstance(request.auth, ApiToken):
             ident = f"t{request.auth.pk}"
         else:
@@ -20,4 +29,4 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
-__all__ = ["AnonRateThrottle", "TokenRateThrottle"]
+__all__ = ["AddressRateThrottle", "TokenRateThrottle"]
