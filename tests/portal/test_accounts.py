@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from portal.auth import client_address
 from portal.models import Profile
@@ -16,6 +17,14 @@ from portal.services import user_invite
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def english(client, settings):
+    """Messages in English: the language cookie for pages, and for code called directly."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def login(client, username, password, address="10.0.0.1", **headers):
@@ -42,7 +51,7 @@ def test_login_with_username_or_email(client):
     assert int(client.session["_auth_user_id"]) == user.pk
 
 
-def test_an_attacker_cannot_lock_the_owner_out(client, settings):
+def test_an_attacker_cannot_lock_the_owner_out(client, settings, english):
     """Failures lock the attacker's address out of the account; the owner, from another
     address, logs in with the right password."""
     settings.LOGIN_FAILURES_PER_ACCOUNT = 5
@@ -234,7 +243,7 @@ def invite_data(**overrides):
     return {"username": "neu", "email": "neu@example.org", **overrides}
 
 
-def test_staff_cannot_invite_an_administrator(client, staff_user):
+def test_staff_cannot_invite_an_administrator(client, staff_user, english):
     client.force_login(staff_user)
     page = client.get("/accounts/invite/")
     choices = [value for value, _label in page.context["form"].fields["role"].choices]
@@ -257,7 +266,7 @@ def test_a_role_must_be_chosen(client, staff_user):
     assert not get_user_model().objects.filter(username="neu").exists()
 
 
-def test_the_invitation_service_refuses_a_role_above_the_inviter(staff_user):
+def test_the_invitation_service_refuses_a_role_above_the_inviter(staff_user, english):
     with pytest.raises(ValidationError) as refused:
         user_invite(by=staff_user, base_url="http://x/", role=Role.ADMIN, **invite_data())
     assert refused.value.message_dict == {"role": ["You may not grant this role."]}
