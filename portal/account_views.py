@@ -1,6 +1,8 @@
-"""Account pages: API tokens, invitations, organisations and the audit trail."""
+"""Account pages: API tokens, invitations, organisations, the audit trail, and the password
+reset pages' additions (throttled mails, failed logins cleared by a completed reset)."""
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,10 +13,10 @@ from pghistory.models import Events
 
 from .audit import describe, history_of
 from .filtersets import AuditFilterSet, OrganisationFilterSet
-from .forms import ApiTokenForm, InviteForm, OrganisationForm
+from .forms import ApiTokenForm, InviteForm, OrganisationForm, PasswordResetForm
 from .models import ApiToken, Organisation
 from .scopes import get_scoped_or_404, scoped
-from .services import api_token_create, api_token_revoke, user_invite
+from .services import api_token_create, api_token_revoke, login_failures_clear, user_invite
 
 
 @login_required
@@ -49,7 +51,7 @@ def token_revoke(request, pk):
 @login_required
 @permission_required("portal.invite_user", raise_exception=True)
 def invite(request):
-    form = InviteForm(request.POST or None)
+    form = InviteForm(request.POST or None, by=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             user = user_invite(
@@ -107,3 +109,19 @@ def audit(request):
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     page.object_list = describe(page.object_list)
     return render(request, "portal/account/audit.html", {"filterset": filterset, "page": page})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link: the same neutral answer every time, mails throttled by the form."""
+
+    form_class = PasswordResetForm
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from an e-mailed link (reset or invitation); once it is saved the
+    account's failed logins are forgotten, so the lock the login page mentions is lifted."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        login_failures_clear(user=form.user)
+        return response

@@ -1,71 +1,140 @@
-"""Login by username or e-mail, with a lockout after too many failed attempts.
+"""Logins: by username or e-mail, the client's address, and the lockout after failed logins.
 
-Failures are counted in the cache (Redis) per account and per client address over a fixed
-one-hour window; at the limit (settings LOGIN_FAILURES_PER_ACCOUNT / _PER_ADDRESS) further attempts
-are refused for the rest of the hour, whether the password is right or not.
+Failed logins are recorded by django-axes with its database handler, so logging in keeps
+working while Redis is down. They count per (account, address) pair and per address:
+
+- LOGIN_FAILURES_PER_ACCOUNT failures for one account from one address lock that address out of
+  that account; the owner, from any other address, still logs in: nobody can lock them out;
+- LOGIN_FAILURES_PER_ADDRESS failures from one address, whatever the accounts tried, lock that
+  address out of every account.
+
+A lock ends an hour (AXES_COOLOFF_TIME) after the last counted failure (attempts refused while
+locked are not counted). The login identifier is first reduced to the account's username
+(`login_identity`), so an account's username and its e-mail share one counter; a completed
+password reset clears the account's failures (`portal.services.login_failures_clear`).
 """
 
+import ipaddress
+
+from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.dispatch import receiver
-
-WINDOW_SECONDS = 3600
+from django.db.models import Q, Sum
+from django.http import HttpResponse
 
 
-def client_address(request) -> str:
-    """The client's address. REMOTE_ADDR only: a proxy in front must set it (X-Forwarded-For is
-    spoofable and is not trusted here)."""
-    return (request.META.get("REMOTE_ADDR") if request else None) or "unknown"
+def client_address(request) -> str | None:
+    """The client's IP address, the one function for it (login lockout, throttles, the finder).
+
+    With TRUSTED_PROXY_COUNT = 0, REMOTE_ADDR: X-Forwarded-For is written by the client and is
+    ignored. Behind N trusted proxies, each appending the address it received the request from,
+    the Nth entry from the right of X-Forwarded-For (entries further left are the client's own
+    and are ignored); REMOTE_ADDR when the header has fewer entries (the request did not come
+    through the proxies). None when that is no valid address.
+    """
+    if request is None:
+        return None
+    candidate = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [
+            entry.strip()
+            for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if entry.strip()
+        ]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
-def _keys(username: str, address: str) -> tuple[str, str]:
-    return (f"login-fail:acct:{(username or '').strip().lower()}", f"login-fail:addr:{address}")
+def login_identity(request, credentials) -> str:
+    """The name failures are counted under (AXES_USERNAME_CALLABLE): the account's username when
+    the identifier is the username or the e-mail of exactly one account (case-insensitive),
+    else the identifier itself, lower-cased."""
+    identifier = (credentials or {}).get("username")
+    if identifier is None and request is not None:
+        identifier = getattr(request, "POST", {}).get("username")
+    identifier = str(identifier or "").strip()
+    known = getattr(request, "_login_identities", None)
+    if known is None:
+        known = {}
+        if request is not None:
+            request._login_identities = known
+    if identifier not in known:
+        matches = list(
+            get_user_model()
+            ._default_manager.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier))
+            .values_list("username", flat=True)[:2]
+        )
+        known[identifier] = (matches[0] if len(matches) == 1 else identifier.lower())[:255]
+    return known[identifier]
 
 
-def is_locked_out(username: str, request) -> bool:
-    account_key, address_key = _keys(username, client_address(request))
-    counts = cache.get_many([account_key, address_key])
-    return (
-        counts.get(account_key, 0) >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or counts.get(address_key, 0) >= settings.LOGIN_FAILURES_PER_ADDRESS
-    )
+def failure_limit(request, credentials) -> int:
+    """AXES_FAILURE_LIMIT: compared with LockoutHandler.get_failures."""
+    return settings.LOGIN_FAILURES_PER_ACCOUNT
 
 
-def record_failure(username: str, request) -> None:
-    for key in _keys(username, client_address(request)):
-        if cache.add(key, 1, WINDOW_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.add(key, 1, WINDOW_SECONDS)
+def keep_response(request, original_response, credentials):
+    """AXES_LOCKOUT_CALLABLE: keep the page's own answer (the login form says why it refuses)."""
+    if original_response is not None:
+        return original_response
+    return HttpResponse(status=429)
 
 
-def reset_failures(username: str, request) -> None:
-    cache.delete(_keys(username, client_address(request))[0])
+class LockoutHandler(AxesDatabaseHandler):
+    """Axes' database handler with a limit for each lockout parameter.
+
+    AXES_LOCKOUT_PARAMETERS are [["username", "ip_address"], "ip_address"]; axes compares one
+    number, get_failures(), with one limit, LOGIN_FAILURES_PER_ACCOUNT. get_failures() is the
+    pair's count, raised to that limit once the address reached LOGIN_FAILURES_PER_ADDRESS.
+    """
+
+    def failure_counts(self, request, credentials) -> tuple[int, int]:
+        """Failures within the window: of this account from this address, and from this address."""
+        pair, address = (
+            attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            for attempts in self.get_user_attempts(request, credentials)
+        )
+        return pair, address
+
+    def get_failures(self, request, credentials=None) -> int:
+        pair, address = self.failure_counts(request, credentials)
+        if address >= settings.LOGIN_FAILURES_PER_ADDRESS:
+            return max(pair, settings.LOGIN_FAILURES_PER_ACCOUNT)
+        return pair
 
 
-@receiver(user_login_failed)
-def _count_failed_login(sender, credentials, request=None, **kwargs):
-    record_failure(credentials.get("username", ""), request)
+def lockout_reason(request, username: str) -> str | None:
+    """Why a login for `username` from this request's address is refused: "address" (too many
+    failures from the address), "account" (too many for this account from the address), or
+    None when it is not."""
+    if not settings.AXES_ENABLED:
+        return None
+    AxesProxyHandler.update_request(request)
+    handler = AxesProxyHandler.get_implementation()
+    pair, address = handler.failure_counts(request, {"username": username})
+    if address >= settings.LOGIN_FAILURES_PER_ADDRESS:
+        return "address"
+    if pair >= settings.LOGIN_FAILURES_PER_ACCOUNT:
+        return "account"
+    return None
 
 
 class UsernameOrEmailBackend(ModelBackend):
-    """Authenticate with a username or an e-mail address (case-insensitive); refuse while the
-    account or the address is locked out."""
+    """Authenticate with a username or an e-mail address (case-insensitive). Locked-out logins
+    never get here: axes' backend comes first in AUTHENTICATION_BACKENDS."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        if is_locked_out(username, request):
-            raise PermissionDenied("locked out")
         users = get_user_model()._default_manager.filter(
             Q(username__iexact=username) | Q(email__iexact=username)
         )
@@ -76,6 +145,5 @@ class UsernameOrEmailBackend(ModelBackend):
             return None
         user = matches[0]
         if user.check_password(password) and self.user_can_authenticate(user):
-            reset_failures(username, request)
             return user
         return None

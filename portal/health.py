@@ -1,10 +1,35 @@
-"""Health probes of the services the portal depends on."""
+"""Health probes of the services the portal depends on, and who may read their details.
 
+Anybody gets the status (`/healthz/`: 200 {"status": "ok"} or 503 {"status": "unavailable"}),
+which is all container health checks need. The details (each part's state, the PostGIS version,
+timings) are for admins and provincial staff logged in, and for monitors that send the
+HEALTH_TOKEN in the X-Health-Token header.
+"""
+
+import hmac
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from kombu import Connection
+
+from .roles import PROVINCE_WIDE, user_role
+
+TOKEN_HEADER = "HTTP_X_HEALTH_TOKEN"  # noqa: S105 - the X-Health-Token header's name
+
+
+def may_see_details(request) -> bool:
+    """Whether the caller may read the health details: an admin or provincial staff member
+    logged in, or a caller presenting HEALTH_TOKEN (compared in constant time)."""
+    token = settings.HEALTH_TOKEN
+    presented = request.META.get(TOKEN_HEADER, "")
+    if token and presented and hmac.compare_digest(presented.encode(), token.encode()):
+        return True
+    try:
+        user = getattr(request, "user", None)
+        return user is not None and user_role(user) in PROVINCE_WIDE
+    except DatabaseError:  # the database is down: who is asking cannot be known
+        return False
 
 
 def check_database() -> dict:

@@ -134,6 +134,17 @@ PRECEDENCE = [Role.ADMIN, Role.PROVINCIAL_STAFF, Role.SUPERVISOR, Role.OFFICER, 
 # Roles whose scope is the whole programme, whatever their profile says.
 PROVINCE_WIDE = {Role.ADMIN, Role.PROVINCIAL_STAFF}
 
+# The roles each role may grant (invite a user with): nobody grants more than they hold. Admins
+# grant any role; staff invite officers, supervisors and partner members (never admins, and a new
+# staff member is made by an admin); a supervisor could grant officers. Officers and partner
+# members grant none. Only users with `portal.invite_user` grant anything (see grantable_roles),
+# and the scope granted is checked by `portal.scopes.grant_scope_errors`.
+GRANTS: dict[Role, frozenset[Role]] = {
+    Role.ADMIN: frozenset(Role),
+    Role.PROVINCIAL_STAFF: frozenset({Role.OFFICER, Role.SUPERVISOR, Role.PARTNER}),
+    Role.SUPERVISOR: frozenset({Role.OFFICER}),
+}
+
 
 def user_role(user) -> Role | None:
     """The role of `user` (superusers are Admin); None for anonymous users and users without one."""
@@ -148,6 +159,16 @@ def user_role(user) -> Role | None:
     role = next((role for role in PRECEDENCE if role.value in names), None)
     user._portal_role = role
     return role
+
+
+def grantable_roles(user) -> list[Role]:
+    """The roles `user` may grant, in the order of `Role`: the one rule that the invitation form
+    offers and the invitation service (`portal.services.user_invite`) enforces."""
+    role = user_role(user)
+    if role is None or not user.has_perm("portal.invite_user"):
+        return []
+    allowed = GRANTS.get(role, frozenset())
+    return [candidate for candidate in Role if candidate in allowed]
 
 
 def sync_roles(group_model, permission_model) -> None:

@@ -16,6 +16,7 @@ Models with neither (the registry itself) are reference data that every role may
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from .roles import PROVINCE_WIDE, Role, user_role
 
@@ -37,6 +38,38 @@ def organisation_scope(user) -> int | None:
     """The organisation id a partner member belongs to (None: not a partner or no organisation)."""
     profile = getattr(user, "profile", None)
     return profile.organisation_id if profile else None
+
+
+def grant_scope_errors(user, *, role: Role, regencies, organisation) -> dict[str, str]:
+    """Why `user` may not grant `role` with this scope (field name -> message); empty if they may.
+
+    Nobody grants a scope wider than their own: a user limited to some kabupaten/kota grants only
+    officers and supervisors limited to kabupaten/kota among theirs (an empty choice would mean the
+    whole province); a partner member grants only their own organisation. `regencies` are Regency
+    objects or codes; `organisation` an Organisation or None.
+    """
+    errors = {}
+    limit = regency_scope(user)
+    if limit is not None:
+        codes = {getattr(regency, "pk", regency) for regency in regencies or ()}
+        if role not in (Role.OFFICER, Role.SUPERVISOR):
+            errors["role"] = _(
+                "Your scope is limited to some kabupaten/kota: you may not grant this role."
+            )
+        elif not codes:
+            errors["regencies"] = _(
+                "Your scope is limited to some kabupaten/kota: choose among them (empty would "
+                "mean the whole province)."
+            )
+        elif codes - set(limit):
+            errors["regencies"] = _("Outside your scope: %(codes)s.") % {
+                "codes": ", ".join(sorted(codes - set(limit)))
+            }
+    if user_role(user) == Role.PARTNER and role == Role.PARTNER:
+        own = organisation_scope(user)
+        if organisation is None or getattr(organisation, "pk", organisation) != own:
+            errors["organisation"] = _("You may grant membership of your own organisation only.")
+    return errors
 
 
 def scoped(queryset: QuerySet, user) -> QuerySet:

@@ -2,6 +2,7 @@
 
 import datetime
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,7 +17,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, ApiTokenAccess, Organisation, Profile
-from .roles import Role
+from .roles import Role, grantable_roles
+from .scopes import grant_scope_errors
 
 
 @transaction.atomic
@@ -68,8 +70,17 @@ def user_invite(
     organisation: Organisation | None = None,
 ):
     """Create a user with a role and scope, without a usable password, and e-mail them a link to
-    choose one (the password-reset confirmation page)."""
+    choose one (the password-reset confirmation page).
+
+    `by` grants only a role of `portal.roles.grantable_roles(by)` and a scope within their own
+    (`portal.scopes.grant_scope_errors`): a forged request for more is refused here.
+    """
+    if role not in grantable_roles(by):
+        raise ValidationError({"role": _("You may not grant this role.")})
     role = Role(role)
+    scope_errors = grant_scope_errors(by, role=role, regencies=regencies, organisation=organisation)
+    if scope_errors:
+        raise ValidationError(scope_errors)
     User = get_user_model()
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
@@ -112,6 +123,13 @@ def user_invite(
         recipient_list=[email],
     )
     return user
+
+
+def login_failures_clear(*, user) -> int:
+    """Forget the failed logins counted for `user`'s account from every address (after a
+    completed password reset: whoever chose the new password owns the account). Failures from an
+    address against other accounts still count for that address. Returns the records removed."""
+    return axes_reset(username=user.get_username())
 
 
 # --- The 100-day programme ---------------------------------------------------------------------

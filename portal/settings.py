@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "csp",
+    "axes",
     "portal",
     "villages",
     "warkop",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it sees the responses of every login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -160,7 +163,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 # --- Auth --------------------------------------------------------------------------------------
-AUTHENTICATION_BACKENDS = ["portal.auth.UsernameOrEmailBackend"]
+# django-axes' backend comes first: it refuses logins that are locked out (portal/auth.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "portal.auth.UsernameOrEmailBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -177,9 +184,36 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins allowed per hour before the account, or the address, is locked for the hour.
+# The client's address (portal.auth.client_address): how many reverse proxies in front of the
+# portal append to X-Forwarded-For. 0: REMOTE_ADDR only, X-Forwarded-For ignored; behind one TLS
+# proxy: 1. Never more than there are: clients could then choose their own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Failed logins (portal/auth.py; django-axes, recorded in the database so that logins work while
+# Redis is down): LOGIN_FAILURES_PER_ACCOUNT for one account from one address lock that address
+# out of that account (the owner elsewhere still logs in); LOGIN_FAILURES_PER_ADDRESS from one
+# address, whatever the accounts, lock it out of all. A lock ends an hour after the last failure;
+# a completed password reset clears the account's failures.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=20)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
+AXES_HANDLER = "portal.auth.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = "portal.auth.failure_limit"
+AXES_COOLOFF_TIME = 1  # hour
+AXES_USERNAME_CALLABLE = "portal.auth.login_identity"
+AXES_CLIENT_IP_CALLABLE = "portal.auth.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.auth.keep_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts do not prolong a lock
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins (addresses are personal data)
+AXES_VERBOSE = False
+# Limits counted in Redis (portal/ratelimit.py; they let requests through while Redis is down):
+# invalid API tokens per address and hour (then 429 before a token is even looked up),
+# password-reset requests per address and hour, and reset mails per account and hour.
+API_INVALID_TOKENS_PER_ADDRESS = env.int("API_INVALID_TOKENS_PER_ADDRESS", default=20)
+PASSWORD_RESETS_PER_ADDRESS = env.int("PASSWORD_RESETS_PER_ADDRESS", default=10)
+PASSWORD_RESETS_PER_ACCOUNT = env.int("PASSWORD_RESETS_PER_ACCOUNT", default=3)
+# /healthz/ details (each part, versions, timings) for monitors sending this value in the
+# X-Health-Token header; empty: only for admins and provincial staff logged in.
+HEALTH_TOKEN = env.str("HEALTH_TOKEN", default="")
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600  # invitation and reset links live three days
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 

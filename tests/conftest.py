@@ -75,11 +75,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """API throttling and login-lockout counters live in Redis and outlive a test: start every
+    """API throttling and portal.ratelimit counters live in Redis and outlive a test: start every
     test without them, so one test's requests never throttle another's."""
     client = cache._cache.get_client(None, write=True)
-    keys = [
-        key for pattern in ("*throttle_*", "*login-fail:*") for key in client.scan_iter(pattern)
-    ]
+    keys = [key for pattern in ("*throttle_*", "*ratelimit:*") for key in client.scan_iter(pattern)]
     if keys:
         client.delete(*keys)

@@ -20,16 +20,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from payments.models import ServiceCategory
+from portal.auth import client_address
 from villages.models import Village
 
 from .selectors import nearest_offerings
 from .services import point_from_lat_lng
 
 VILLAGE_CHOICES_LIMIT = 15
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def throttled(request) -> bool:

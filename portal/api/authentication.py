@@ -1,10 +1,14 @@
-"""Partner API tokens: `Authorization: Bearer bkl_<prefix>_<secret>` (or `Token …`)."""
+"""Partner API tokens: `Authorization: Bearer bkl_<prefix>_<secret>` (or `Token …`); invalid
+tokens are throttled per address (API_INVALID_TOKENS_PER_ADDRESS an hour, portal.ratelimit)."""
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from .. import ratelimit
+from ..auth import client_address
 from ..models import ApiToken
 
 # Writing last_used_at on every request would turn reads into writes; once a minute is enough.
@@ -18,8 +22,28 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).split()
-        if not header or header[0].lower().decode() not in self.keywords:
+        try:
+            keyword = header[0].lower().decode() if header else ""
+        except UnicodeError:
+            return None  # not this scheme
+        if keyword not in self.keywords:
             return None
+        # An address that sent API_INVALID_TOKENS_PER_ADDRESS invalid tokens this hour gets 429
+        # before any token is looked up: tokens cannot be guessed at speed.
+        address_key = f"api-invalid-token:{client_address(request)}"
+        limit = settings.API_INVALID_TOKENS_PER_ADDRESS
+        wait = ratelimit.exceeded(address_key, limit=limit, window=ratelimit.HOUR)
+        if wait:
+            raise exceptions.Throttled(
+                wait=wait, detail=str(_("Too many invalid tokens from your address."))
+            )
+        try:
+            return self._authenticate_token(header)
+        except exceptions.AuthenticationFailed:
+            ratelimit.hit(address_key, limit=limit, window=ratelimit.HOUR)
+            raise
+
+    def _authenticate_token(self, header):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(_("Invalid token header."))
         try:

@@ -191,3 +191,19 @@ def populate(world: dict) -> None:  # noqa: F811 - extends the accounts' populat
     world["snapshot"] = services.programme_evaluate(
         programme=programme, on=datetime.date(2026, 11, 20)
     )[-1]
+
+
+# --- Invitations: the roles each role's invite page offers (portal.roles.GRANTS) ---
+# Roles not listed get 403 on the page (see "account:invite" above). Nobody grants more than
+# they hold: test_permission_matrix.test_invite_page_offers_only_grantable_roles also posts each
+# role the page does not offer and expects it refused.
+INVITE_ROLE_CHOICES = {
+    "admin": {
+        "Admin",
+        "Provincial staff",
+        "Kominfotik officer",
+        "Kominfotik supervisor",
+        "Partner member",
+    },
+    "staff": {"Kominfotik officer", "Kominfotik supervisor", "Partner member"},
+}

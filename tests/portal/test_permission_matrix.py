@@ -6,6 +6,8 @@ object outside the role's scope. The first test fails when a URL is added withou
 new endpoint cannot ship unreviewed.
 """
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
@@ -118,3 +120,43 @@ def test_admin_site_is_for_staff_accounts_only(world, client):
     client.force_login(world["users"]["admin"])
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/villages/village/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_invite_page_offers_only_grantable_roles(world, client, role):
+    """Each role that may invite is offered exactly its grantable roles, none pre-selected; a
+    forged POST for any other role is refused and creates nobody."""
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    expected = portal_permissions.INVITE_ROLE_CHOICES.get(role)
+    user = world["users"].get(role)
+    if user is not None:
+        client.force_login(user)
+    response = client.get("/accounts/invite/")
+    if expected is None:
+        assert outcome(response) in (403, LOGIN)
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    select = re.search(r'<select name="role"[^>]*>(.*?)</select>', html, re.S)
+    assert select, "no role select on the invite page"
+    options = re.findall(r'<option value="([^"]*)"([^>]*)>', select.group(1))
+    assert {value for value, _attrs in options if value} == expected
+    assert options[0][0] == "", "the first choice is empty"
+    assert not any(value and "selected" in attrs for value, attrs in options), "a role preselected"
+    for forged in {r.value for r in Role} - expected:
+        response = client.post(
+            "/accounts/invite/",
+            {
+                "username": "forged",
+                "email": "forged@example.org",
+                "role": forged,
+                "organisation": world["own_org"].pk,
+            },
+        )
+        assert response.status_code == 200
+        assert "role" in response.context["form"].errors, forged
+        assert not get_user_model().objects.filter(username="forged").exists()
+        assert mail.outbox == []

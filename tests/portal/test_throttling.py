@@ -8,7 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from rest_framework.test import APIClient
 
-from portal.api.throttling import consume, parse_rate
+from portal import ratelimit
+from portal.ratelimit import parse_rate
 from portal.roles import Role
 from portal.services import api_token_create
 from tests.coverage.factories import payload
@@ -35,7 +36,7 @@ def test_counting_is_exact_under_concurrency():
     list lost about a tenth of concurrent requests)."""
     key = "throttle_test_concurrency"
     with ThreadPoolExecutor(max_workers=16) as pool:
-        waits = list(pool.map(lambda _: consume(key, "100/hour"), range(300)))
+        waits = list(pool.map(lambda _: ratelimit.hit(key, limit=100, window=3600), range(300)))
     assert sum(1 for wait in waits if wait == 0) == 100
     # Every refused request is told the wait for the next allowed one: one interval, not an hour.
     assert all(0 < wait <= 36 for wait in waits if wait)
@@ -76,13 +77,11 @@ def test_redis_down_lets_api_requests_through_with_a_warning(settings, caplog):
             "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
         }
     }
-    import portal.api.throttling as throttling
-
-    throttling._last_warning = 0.0
+    ratelimit._last_warning = 0.0
     user = UserFactory(role=Role.PARTNER)
     _, secret = api_token_create(user=user, name="kasir", access="read", valid_days=9)
     client = bearer(secret)
-    with caplog.at_level(logging.WARNING, logger="portal.api.throttling"):
+    with caplog.at_level(logging.WARNING, logger="portal.ratelimit"):
         statuses = [client.get("/api/v1/provinces/").status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
     assert "Redis is unreachable" in caplog.text
