@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.images import sanitise_image
 from portal.models import Organisation
 from portal.roles import Role, user_role
 from portal.scopes import organisation_scope, scoped
@@ -27,6 +28,7 @@ from .models import (
     WarkopStatus,
     WarkopStatusChange,
 )
+from .validators import max_photo_bytes
 
 # Which status may follow which. A closed kiosk stays closed (a reopening is a new kiosk).
 ALLOWED_TRANSITIONS = {
@@ -261,12 +263,24 @@ def warkop_change_status(
     return warkop
 
 
+def clean_photo(image, *, field: str):
+    """The uploaded photo checked and re-encoded without metadata (EXIF GPS, device, time) by
+    `portal.images`: the file to store. A refusal names the field."""
+    try:
+        clean = sanitise_image(image, max_bytes=max_photo_bytes())
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    return clean.as_file(getattr(image, "name", "") or "photo")
+
+
 @transaction.atomic
 def warkop_add_photo(*, warkop: Warkop, image, by, caption: str = "") -> WarkopPhoto:
-    """Attach a photo to a kiosk (its type and size are checked)."""
+    """Attach a photo to a kiosk: checked, and stored re-encoded without metadata."""
     ensure_can_manage(by, warkop)
+    image = clean_photo(image, field="image")
     photo = WarkopPhoto(warkop=warkop, image=image, caption=caption.strip(), uploaded_by=by)
-    photo.full_clean(exclude=["warkop", "uploaded_by"])
+    # The image was checked by clean_photo; decoding it again would change nothing.
+    photo.full_clean(exclude=["warkop", "uploaded_by", "image"])
     photo.save()
     return photo
 
@@ -307,8 +321,8 @@ def checkin_record(
         recorded_by=by,
     )
     if photo:
-        check_in.photo = photo
-        check_in.full_clean(exclude=["warkop", "recorded_by"])
+        check_in.photo = clean_photo(photo, field="photo")
+        check_in.full_clean(exclude=["warkop", "recorded_by", "photo"])
     check_in.save()
     if warkop.last_check_in_at is None or checked_in_at > warkop.last_check_in_at:
         warkop.last_check_in_at = checked_in_at
