@@ -8,6 +8,12 @@ from villages.models import Village
 
 from .models import ConnectivityStatus, PlaceType, ReviewStatus, Source, Survey, Technology
 
+#: The location filter of the survey list: points outside their village.
+LOCATION_CHOICES = [
+    ("unconfirmed", _("Outside the village, to confirm")),
+    ("outside", _("Outside the village")),
+]
+
 
 class SurveyFilterSet(django_filters.FilterSet):
     review_status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Review"))
@@ -30,6 +36,9 @@ class SurveyFilterSet(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="observed_at", lookup_expr="date__lte", label=_("Until")
     )
+    location = django_filters.ChoiceFilter(
+        choices=LOCATION_CHOICES, method="filter_location", label=_("Location")
+    )
 
     class Meta:
         model = Survey
@@ -44,7 +53,15 @@ class SurveyFilterSet(django_filters.FilterSet):
             "officer",
             "since",
             "until",
+            "location",
         ]
+
+    def filter_location(self, queryset, name, value):
+        if value == "unconfirmed":
+            return queryset.location_unconfirmed()
+        if value == "outside":
+            return queryset.filter(outside_village_m__isnull=False)
+        return queryset
 
 
 class ConnectivityFilterSet(SearchMixin):
