@@ -44,6 +44,8 @@ EDITABLE_FIELDS = (
     "name",
     "owner_name",
     "owner_phone",
+    "business_phone",
+    "publish_phone",
     "address",
     "connectivity",
     "connectivity_provider",
@@ -128,7 +130,21 @@ def _clean_fields(fields: dict) -> dict:
     for key in ("learning_room_seats", "learning_room_devices"):
         if key in cleaned and (cleaned[key] is None or int(cleaned[key]) < 0):
             raise ValidationError({key: _("Give a number of zero or more.")})
+    for key in ("owner_phone", "business_phone"):
+        if key in cleaned:
+            cleaned[key] = (cleaned[key] or "").strip()
+    if "publish_phone" in cleaned:
+        cleaned["publish_phone"] = bool(cleaned["publish_phone"])
     return cleaned
+
+
+def _check_published_phone(*, business_phone: str, publish_phone: bool) -> None:
+    """The finder shows the kiosk's public phone only with the owner's consent, and there must
+    be a number to show."""
+    if publish_phone and not business_phone:
+        raise ValidationError(
+            {"business_phone": _("Give the kiosk's public phone, or do not tick its publication.")}
+        )
 
 
 # --- Kiosks ------------------------------------------------------------------------------------
@@ -146,8 +162,13 @@ def warkop_create(
     is_sample: bool = False,
     **fields,
 ) -> Warkop:
-    """Record a new kiosk (status proposed) with its first status-history row."""
+    """Record a new kiosk (status proposed) with its first status-history row. The finder
+    shows its `business_phone` only with `publish_phone` (the owner's consent)."""
     fields = _clean_fields({"name": name, "owner_name": owner_name, **fields})
+    _check_published_phone(
+        business_phone=fields.get("business_phone", ""),
+        publish_phone=fields.get("publish_phone", False),
+    )
     check_location(village=village, location=location)
     organisation = _organisation_for(by, organisation)
     if Warkop.objects.filter(village=village, name__iexact=fields["name"]).exists():
@@ -208,6 +229,7 @@ def warkop_update(
             raise ValidationError({"name": _("This village already has a kiosk with this name.")})
     for key, value in fields.items():
         setattr(warkop, key, value)
+    _check_published_phone(business_phone=warkop.business_phone, publish_phone=warkop.publish_phone)
     warkop.save()
     return warkop
 
