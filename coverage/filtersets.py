@@ -36,8 +36,9 @@ class SurveyFilterSet(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="observed_at", lookup_expr="date__lte", label=_("Until")
     )
-    location = django_filters.ChoiceFilter(
-        choices=LOCATION_CHOICES, method="filter_location", label=_("Location")
+    # Not "location": that is the point's own field (the API schema reads its type from it).
+    outside_village = django_filters.ChoiceFilter(
+        choices=LOCATION_CHOICES, method="filter_outside_village", label=_("Location")
     )
 
     class Meta:
@@ -53,10 +54,10 @@ class SurveyFilterSet(django_filters.FilterSet):
             "officer",
             "since",
             "until",
-            "location",
+            "outside_village",
         ]
 
-    def filter_location(self, queryset, name, value):
+    def filter_outside_village(self, queryset, name, value):
         if value == "unconfirmed":
             return queryset.location_unconfirmed()
         if value == "outside":

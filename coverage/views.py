@@ -247,7 +247,7 @@ def surveys(request):
             "review_status": data.get("review_status") or "",
             "regency": data.get("regency") or "",
             "best_technology": data.get("best_technology") or "",
-            "location": data.get("location") or "",
+            "outside_village": data.get("outside_village") or "",
         },
         "query": request.GET.copy(),
     }

@@ -188,7 +188,7 @@ def test_the_review_page_warns_with_the_distance_and_confirms(
     assert 'id="location-warning"' in html
     assert km in html or km.replace(".", ",") in html
     assert 'name="confirm_location"' in html
-    listing = client.get("/coverage/surveys/?location=unconfirmed").content.decode()
+    listing = client.get("/coverage/surveys/?outside_village=unconfirmed").content.decode()
     assert str(survey.client_uuid) in listing and "location-unconfirmed" in listing
     assert km in listing or km.replace(".", ",") in listing
     # Verified without ticking the box: verified, not counted, still to confirm.
@@ -208,7 +208,7 @@ def test_the_review_page_warns_with_the_distance_and_confirms(
     assert 'id="location-warning"' not in page and 'id="location-confirmed"' in page
     assert (
         str(survey.client_uuid)
-        not in client.get("/coverage/surveys/?location=unconfirmed").content.decode()
+        not in client.get("/coverage/surveys/?outside_village=unconfirmed").content.decode()
     )
 
 
