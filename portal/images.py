@@ -196,14 +196,26 @@ def check_image(upload, *, max_bytes: int) -> None:
 
 
 def resanitise_stored(field_file, *, max_bytes: int) -> str:
-    """Re-encode a photo already in the storage (stored before this gate existed): the clean
-    file is saved under the same stem (with the extension of its format) and the old one deleted.
-    Returns the new name; raises ValidationError (the file left as it is) when it is no photo."""
+    """Re-encode a photo already in the storage (stored before this gate existed) under its own
+    name (the extension follows the format: .jpg or .png). Returns the new name; raises
+    ValidationError, leaving the file as it is, when it is no photo.
+
+    The clean copy is written first under a temporary name, so a failure never loses the photo;
+    names do not grow with each run."""
     storage, old_name = field_file.storage, field_file.name
+    max_length = getattr(getattr(field_file, "field", None), "max_length", None)
     with storage.open(old_name, "rb") as handle:
         clean = sanitise_image(handle, max_bytes=max_bytes)
-    stem = PurePath(old_name).with_suffix("")
-    new_name = storage.save(f"{stem}.{clean.extension}", ContentFile(clean.content))
-    if new_name != old_name:
-        storage.delete(old_name)
-    return new_name
+    target = str(PurePath(old_name).with_suffix(f".{clean.extension}"))
+    spare = storage.save(
+        str(PurePath(old_name).with_suffix(f".clean.{clean.extension}")),
+        ContentFile(clean.content),
+        max_length=max_length,
+    )
+    storage.delete(old_name)
+    if storage.exists(target):  # a .png beside the .jpg being replaced: keep both apart
+        target = spare
+    else:
+        target = storage.save(target, ContentFile(clean.content), max_length=max_length)
+        storage.delete(spare)
+    return target

@@ -254,3 +254,44 @@ def test_outbox_photos_are_stored_without_exif_and_hostile_ones_refused(officer,
             import_outbox(content=_outbox(officer, other, hostile), by=officer)
         assert not Survey.objects.filter(client_uuid=other["client_uuid"]).exists()
     assert stored_files(media) == files_before
+
+
+def test_sanitise_photos_re_encodes_the_photos_stored_before(officer, media):
+    """Photos stored before the image gate (written here straight to the storage): the command
+    re-encodes them without EXIF, lists a file that is no photo, and removes it when asked."""
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    from tests.warkop.factories import WarkopFactory
+    from warkop.models import WarkopPhoto
+
+    survey = make_survey(officer)
+    old = SurveyPhoto(survey=survey, client_uuid=uuid.uuid4())
+    old.image.save("old.jpg", ContentFile(jpeg_with_gps()), save=False)
+    old.save()
+    kiosk_photo = WarkopPhoto(warkop=WarkopFactory())
+    kiosk_photo.image.save("kiosk.jpg", ContentFile(jpeg_with_gps()), save=False)
+    kiosk_photo.save()
+    fake = SurveyPhoto(survey=survey, client_uuid=uuid.uuid4())
+    fake.image.save("fake.jpg", ContentFile(html_with_jpeg_signature()), save=False)
+    fake.save()
+    import io
+
+    names = {old: old.image.name, kiosk_photo: kiosk_photo.image.name}
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sanitise_photos", stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("sanitise_photos", stdout=out, stderr=err)  # again: names do not grow
+    assert "2 photos re-encoded" in out.getvalue() and "1 not photos" in out.getvalue()
+    assert f"coverage.SurveyPhoto {fake.pk}" in err.getvalue()
+    for photo in (SurveyPhoto.objects.get(pk=old.pk), WarkopPhoto.objects.get(pk=kiosk_photo.pk)):
+        with photo.image.open("rb") as handle:
+            meta = metadata_of(handle.read())
+        assert (meta["gps"], meta["has_exif_marker"]) == ({}, False)
+        assert photo.image.name == names[photo]
+    assert sorted(p.name for p in stored_files(media)) == sorted(
+        Path(name).name for name in [*names.values(), fake.image.name]
+    )
+    assert SurveyPhoto.objects.filter(pk=fake.pk).exists()  # only listed
+    call_command("sanitise_photos", "--delete-unreadable", stdout=out, stderr=err)
+    assert not SurveyPhoto.objects.filter(pk=fake.pk).exists()
+    assert not (media / fake.image.name).exists()
