@@ -8,6 +8,12 @@ from villages.models import Village
 
 from .models import ConnectivityStatus, PlaceType, ReviewStatus, Source, Survey, Technology
 
+#: The location filter of the survey list: points outside their village.
+LOCATION_CHOICES = [
+    ("unconfirmed", _("Outside the village, to confirm")),
+    ("outside", _("Outside the village")),
+]
+
 
 class SurveyFilterSet(django_filters.FilterSet):
     review_status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Review"))
@@ -30,6 +36,10 @@ class SurveyFilterSet(django_filters.FilterSet):
     until = django_filters.DateFilter(
         field_name="observed_at", lookup_expr="date__lte", label=_("Until")
     )
+    # Not "location": that is the point's own field (the API schema reads its type from it).
+    outside_village = django_filters.ChoiceFilter(
+        choices=LOCATION_CHOICES, method="filter_outside_village", label=_("Location")
+    )
 
     class Meta:
         model = Survey
@@ -44,7 +54,15 @@ class SurveyFilterSet(django_filters.FilterSet):
             "officer",
             "since",
             "until",
+            "outside_village",
         ]
+
+    def filter_outside_village(self, queryset, name, value):
+        if value == "unconfirmed":
+            return queryset.location_unconfirmed()
+        if value == "outside":
+            return queryset.filter(outside_village_m__isnull=False)
+        return queryset
 
 
 class ConnectivityFilterSet(SearchMixin):

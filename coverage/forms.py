@@ -26,6 +26,14 @@ class ReviewForm(ServiceFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to reject, or to change an earlier review."),
     )
+    confirm_location = forms.BooleanField(
+        label=_("I confirm the location: this survey was taken for this village"),
+        required=False,
+        help_text=_(
+            "The point lies outside the village's boundary. Without this confirmation a verified "
+            "survey does not count in the village's connectivity or on the map."
+        ),
+    )
 
 
 class ImportForm(forms.Form):

@@ -101,12 +101,33 @@ class ConnectivityStatus(models.TextChoices):
     GOOD_4G = "good_4g", _("Good 4G")
 
 
+#: The condition under which a survey counts (SurveyQuerySet.counting; SQL: COUNTS_SQL).
+COUNTS = Q(review_status="verified") & (
+    Q(outside_village_m__isnull=True) | Q(location_confirmed_at__isnull=False)
+)
+#: The same condition in SQL, on the alias `s` of coverage_survey (raw queries of the map).
+COUNTS_SQL = (
+    "s.review_status = 'verified'"
+    " AND (s.outside_village_m IS NULL OR s.location_confirmed_at IS NOT NULL)"
+)
+
+
 class SurveyQuerySet(models.QuerySet):
     """Reads over surveys."""
 
     def verified(self):
-        """Surveys a supervisor verified: the only ones that count."""
+        """Surveys a supervisor verified (see `counting` for those that count)."""
         return self.filter(review_status=ReviewStatus.VERIFIED)
+
+    def counting(self):
+        """Surveys that count in the village connectivity and on the map: verified, and either
+        taken within SURVEY_LOCATION_TOLERANCE_M of their village or with their location
+        confirmed by a supervisor (docs/connectivity.md)."""
+        return self.filter(COUNTS)
+
+    def location_unconfirmed(self):
+        """Surveys whose point lies outside their village and nobody confirmed it yet."""
+        return self.filter(outside_village_m__isnull=False, location_confirmed_at__isnull=True)
 
     def pending(self):
         return self.filter(review_status=ReviewStatus.PENDING)
@@ -183,6 +204,27 @@ class Survey(models.Model):
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_reason = models.TextField(_("reason for the review"), blank=True)
+    # Location plausibility (coverage.services.survey_submit): a point outside the province is
+    # refused; one farther than SURVEY_LOCATION_TOLERANCE_M outside the village is kept, flagged
+    # with its distance, and counts only once a supervisor confirms it.
+    outside_village_m = models.PositiveIntegerField(
+        _("distance outside the village (m)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set when the point lies farther outside the village's boundary than the tolerance; "
+            "the survey counts only once a supervisor confirms its location."
+        ),
+    )
+    location_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location confirmed by"),
+    )
+    location_confirmed_at = models.DateTimeField(_("location confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("received"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -212,6 +254,15 @@ class Survey(models.Model):
             models.CheckConstraint(
                 condition=~Q(review_status=ReviewStatus.REJECTED) | ~Q(review_reason=""),
                 name="survey_rejection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(location_confirmed_by__isnull=True, location_confirmed_at__isnull=True)
+                | Q(
+                    location_confirmed_by__isnull=False,
+                    location_confirmed_at__isnull=False,
+                    outside_village_m__isnull=False,
+                ),
+                name="survey_location_confirmation_recorded",
             ),
             models.CheckConstraint(
                 condition=Q(place_type__in=PlaceType.values), name="survey_place_type_valid"
@@ -244,8 +295,18 @@ class Survey(models.Model):
         return reverse("coverage:survey", args=[self.client_uuid])
 
     @property
+    def outside_village_km(self) -> float | None:
+        return None if self.outside_village_m is None else self.outside_village_m / 1000
+
+    @property
+    def location_needs_confirmation(self) -> bool:
+        """The point lies outside the village and no supervisor confirmed it yet."""
+        return self.outside_village_m is not None and self.location_confirmed_at is None
+
+    @property
     def counts(self) -> bool:
-        return self.review_status == ReviewStatus.VERIFIED
+        """Counts in the village connectivity and on the map (same rule as `COUNTS`)."""
+        return self.review_status == ReviewStatus.VERIFIED and not self.location_needs_confirmation
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -292,12 +353,15 @@ class Measurement(models.Model):
 
 
 def photo_path(instance, filename):
-    return f"coverage/{instance.survey.client_uuid}/{instance.client_uuid}.jpg"
+    """coverage/<survey UUID>/<photo UUID>.jpg (or .png: photos with transparency)."""
+    extension = "png" if str(filename).lower().endswith(".png") else "jpg"
+    return f"coverage/{instance.survey.client_uuid}/{instance.client_uuid}.{extension}"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.DeleteEvent())
 class SurveyPhoto(models.Model):
-    """A photo taken with the survey (the place, the tower, the fibre box); JPEG or PNG."""
+    """A photo taken with the survey (the place, the tower, the fibre box), stored re-encoded
+    without metadata by `coverage.services.survey_photo_add` (JPEG, or PNG with transparency)."""
 
     survey = models.ForeignKey(
         Survey, on_delete=models.CASCADE, related_name="photos", verbose_name=_("survey")

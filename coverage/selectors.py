@@ -24,11 +24,11 @@ from django.db.models.functions import Coalesce
 from villages.models import PilotStatus, Regency, Village
 
 from .models import (
+    COUNTS_SQL,
     TECHNOLOGY_RANK,
     ConnectivityStatus,
     Fibre,
     Measurement,
-    ReviewStatus,
     Survey,
     Technology,
 )
@@ -107,9 +107,10 @@ class VillageFacts:
 
 
 def village_facts(village_code: str) -> VillageFacts:
-    """The facts of one village, read from its verified surveys (two queries)."""
+    """The facts of one village, read from its surveys that count (verified, and located in the
+    village or with their location confirmed; two queries)."""
     facts = VillageFacts()
-    surveys = Survey.objects.verified().filter(village_id=village_code)
+    surveys = Survey.objects.counting().filter(village_id=village_code)
     for observed_at, fibre, distance in surveys.values_list(
         "observed_at", "fibre", "fibre_distance_m"
     ):
@@ -118,7 +119,7 @@ def village_facts(village_code: str) -> VillageFacts:
             facts.latest_survey_at = observed_at
         facts.fibre_ready |= is_fibre_ready(fibre, distance)
     measurements = Measurement.objects.filter(
-        survey__village_id=village_code, survey__review_status=ReviewStatus.VERIFIED
+        survey__in=Survey.objects.counting().filter(village_id=village_code)
     ).values_list("operator", "technology", "signal_dbm")
     for operator, technology, dbm in measurements:
         if not is_usable(technology, dbm):
@@ -151,6 +152,52 @@ def with_connectivity(villages: QuerySet | None = None) -> QuerySet:
             F("coverage_status__fibre_ready"), Value(False), output_field=BooleanField()
         ),
     )
+
+
+# --- Where a survey was taken --------------------------------------------------------------------
+
+#: The province boundary is simplified: a point this close to it (metres) still counts as inside
+#: (about the kiosk form's 0.005°, warkop.services.check_location).
+PROVINCE_TOLERANCE_M = 500
+
+
+def in_province(province_code: str, latitude: float, longitude: float) -> bool:
+    """The point lies in the province (within PROVINCE_TOLERANCE_M of its boundary, in metres on
+    the spheroid); a province without a boundary in the registry accepts every point."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT boundary IS NULL OR ST_DWithin(
+                boundary::geography,
+                ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography,
+                %s
+            )
+            FROM villages_province WHERE code = %s
+            """,
+            [longitude, latitude, PROVINCE_TOLERANCE_M, province_code],
+        )
+        row = cursor.fetchone()
+    return row is None or bool(row[0])
+
+
+def distance_to_village_m(village_code: str, latitude: float, longitude: float) -> float | None:
+    """Metres from the point to the village's boundary (0 inside it), computed on geography; to
+    its centroid when the registry has no boundary; None when it has neither."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT CASE
+                WHEN boundary IS NOT NULL THEN ST_Distance(boundary::geography, p.g)
+                WHEN centroid IS NOT NULL THEN ST_Distance(centroid::geography, p.g)
+            END
+            FROM villages_village,
+                 (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography AS g) AS p
+            WHERE code = %s
+            """,
+            [longitude, latitude, village_code],
+        )
+        row = cursor.fetchone()
+    return None if row is None or row[0] is None else float(row[0])
 
 
 # --- Summaries -----------------------------------------------------------------------------------
@@ -206,8 +253,9 @@ def blank_spot_pilots(province_code: str) -> list:
 
 
 def dashboard_summary(user, province_code: str) -> dict | None:
-    """The coverage section of the staff dashboard (None for users who may not read surveys)."""
-    if not user.has_perm("coverage.view_survey"):
+    """The coverage section of the staff dashboard (None for users who may not read village
+    connectivity; the review queue only for those who may read single surveys)."""
+    if not user.has_perm("coverage.view_villageconnectivity"):
         return None
     from portal.scopes import scoped
 
@@ -224,7 +272,9 @@ def dashboard_summary(user, province_code: str) -> dict | None:
     return {
         "counts": [(status, ConnectivityStatus(status).label, n) for status, n in counts.items()],
         "blank_spot_pilots": blank_spot_pilots(province_code),
-        "pending": scoped(Survey.objects.pending(), user).count(),
+        "pending": scoped(Survey.objects.pending(), user).count()
+        if user.has_perm("coverage.view_survey")
+        else 0,
     }
 
 
@@ -237,6 +287,10 @@ MAX_LEVEL = 17
 MAX_CELLS_ACROSS = 48
 #: A detail request returns at most this many points; beyond it, the finest cells instead.
 POINT_LIMIT = 2000
+#: The finest level shown to those who may not read single surveys (partners): cells of about
+#: 2.4 km, placed at their centre, never at the mean of their points (a cell with one survey
+#: would give its exact position away). docs/data-protection.md.
+AGGREGATE_MAX_LEVEL = 14
 
 
 def lng_to_x(lng: float, level: int) -> int:
@@ -272,9 +326,20 @@ def level_for(bbox: tuple[float, float, float, float], zoom: int) -> int:
     return level
 
 
-def map_cells(bbox, level: int, regencies: list[str] | None) -> list[tuple]:
+def x_to_lng(x: float, level: int) -> float:
+    return x / (1 << level) * 360.0 - 180.0
+
+
+def y_to_lat(y: float, level: int) -> float:
+    merc = math.pi * (1.0 - 2.0 * y / (1 << level))
+    return math.degrees(math.atan(math.sinh(merc)))
+
+
+def map_cells(bbox, level: int, regencies: list[str] | None, *, centred=False) -> list[tuple]:
     """Cells of `level` in `bbox`: (lng, lat, count, none, 2g, 3g, 4g, 5g), summed over kabupaten
-    (only `regencies` when given). Levels below MIN_LEVEL are summed from MIN_LEVEL."""
+    (only `regencies` when given). Levels below MIN_LEVEL are summed from MIN_LEVEL. The position
+    is the mean of the cell's surveys, or with `centred` the centre of the cell (no survey's
+    position can be read from it)."""
     west, south, east, north = bbox
     read_level = max(level, MIN_LEVEL)
     shift = read_level - level
@@ -292,7 +357,8 @@ def map_cells(bbox, level: int, regencies: list[str] | None) -> list[tuple]:
         params["regencies"] = list(regencies)
     sql = f"""
         SELECT sum(sum_lng) / sum(count), sum(sum_lat) / sum(count), sum(count),
-               sum(count_none), sum(count_2g), sum(count_3g), sum(count_4g), sum(count_5g)
+               sum(count_none), sum(count_2g), sum(count_3g), sum(count_4g), sum(count_5g),
+               x >> %(shift)s, y >> %(shift)s
         FROM coverage_mapcell
         WHERE level = %(level)s AND x BETWEEN %(x0)s AND %(x1)s AND y BETWEEN %(y0)s AND %(y1)s
               AND count > 0{scope}
@@ -300,11 +366,18 @@ def map_cells(bbox, level: int, regencies: list[str] | None) -> list[tuple]:
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+    if centred:
+        return [
+            (x_to_lng(x + 0.5, level), y_to_lat(y + 0.5, level), *counts)
+            for _lng, _lat, *counts, x, y in rows
+        ]
+    return [row[:8] for row in rows]
 
 
 def map_points(bbox, regencies: list[str] | None, limit: int) -> list[tuple]:
-    """Verified survey points in `bbox`: (lng, lat, uuid, best technology, operators, date)."""
+    """Points of the surveys that count in `bbox`: (lng, lat, uuid, best technology, operators,
+    date). Only for those who may read single surveys (not partners)."""
     west, south, east, north = bbox
     params = {"w": west, "s": south, "e": east, "n": north, "limit": limit}
     scope = ""
@@ -315,7 +388,7 @@ def map_points(bbox, regencies: list[str] | None, limit: int) -> list[tuple]:
         SELECT ST_X(s.location), ST_Y(s.location), s.client_uuid, s.best_technology,
                s.operators_with_signal, s.observed_at
         FROM coverage_survey s
-        WHERE s.review_status = 'verified'
+        WHERE {COUNTS_SQL}
               AND s.location && ST_MakeEnvelope(%(w)s, %(s)s, %(e)s, %(n)s, 4326){scope}
         LIMIT %(limit)s
     """

@@ -8,17 +8,20 @@ import json
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.images import sanitise_image
 from portal.scopes import regency_scope
 from villages.models import Village
 
 from . import selectors
 from .models import (
+    COUNTS_SQL,
     TECHNOLOGY_RANK,
     Fibre,
     MapCell,
@@ -29,6 +32,7 @@ from .models import (
     Technology,
     VillageConnectivity,
 )
+from .validators import MAX_PHOTO_BYTES
 
 #: Fields of a survey that make up its content (what a resend must repeat exactly).
 SURVEY_FIELDS = (
@@ -110,7 +114,9 @@ def content_hash(data: SurveyInput, *, officer_id: int) -> str:
 
 
 def validate_survey(data: SurveyInput, *, by) -> None:
-    """The rules a survey must follow, whoever sends it; raises ValidationError."""
+    """The rules a survey must follow, whoever sends it (API, field form, file import, outbox
+    file); raises ValidationError. A point outside the village's province is refused; one outside
+    the village itself is accepted and flagged by `survey_submit` (`outside_village`)."""
     errors: dict[str, list[str]] = {}
     regencies = regency_scope(by)
     if regencies is not None and data.village.pk[:5] not in regencies:
@@ -120,6 +126,14 @@ def validate_survey(data: SurveyInput, *, by) -> None:
         )
     if not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
         errors.setdefault("location", []).append(_("The position is not a valid coordinate."))
+    elif not selectors.in_province(data.village.pk[:2], data.latitude, data.longitude):
+        errors.setdefault("location", []).append(
+            _(
+                "The position %(lat).5f, %(lng).5f lies outside the province of %(village)s: "
+                "check the latitude and longitude."
+            )
+            % {"lat": data.latitude, "lng": data.longitude, "village": data.village.name}
+        )
     if data.observed_at > timezone.now() + datetime.timedelta(minutes=10):
         errors.setdefault("observed_at", []).append(_("The survey time is in the future."))
     if data.fibre == Fibre.NONE and (data.fibre_distance_m is not None or data.fibre_provider):
@@ -146,6 +160,16 @@ def validate_survey(data: SurveyInput, *, by) -> None:
             )
     if errors:
         raise ValidationError(errors)
+
+
+def outside_village(data: SurveyInput) -> int | None:
+    """Metres the point lies outside the village's boundary (or, without a boundary in the
+    registry, from its centroid) when that exceeds SURVEY_LOCATION_TOLERANCE_M; None otherwise
+    (and when the registry has neither)."""
+    metres = selectors.distance_to_village_m(data.village.pk, data.latitude, data.longitude)
+    if metres is None or metres <= settings.SURVEY_LOCATION_TOLERANCE_M:
+        return None
+    return round(metres)
 
 
 def _derive(measurements: list[dict]) -> tuple[str, int]:
@@ -180,6 +204,7 @@ def survey_submit(*, data: SurveyInput, by, source: str) -> tuple[Survey, bool]:
         return existing, False
     validate_survey(data, by=by)
     best, operators = _derive(data.measurements)
+    outside_m = outside_village(data)
     try:
         with transaction.atomic():
             survey = Survey.objects.create(
@@ -197,6 +222,7 @@ def survey_submit(*, data: SurveyInput, by, source: str) -> tuple[Survey, bool]:
                 notes=data.notes.strip(),
                 best_technology=best,
                 operators_with_signal=operators,
+                outside_village_m=outside_m,
                 content_hash=digest,
                 source=source,
             )
@@ -219,7 +245,8 @@ def survey_submit(*, data: SurveyInput, by, source: str) -> tuple[Survey, bool]:
 
 @transaction.atomic
 def survey_photo_add(*, survey: Survey, client_uuid: uuid.UUID, image, caption: str, by):
-    """Attach a photo once per client UUID; returns (photo, created)."""
+    """Attach a photo once per client UUID, re-encoded without metadata; returns (photo,
+    created)."""
     if survey.officer_id != by.pk:
         raise ValidationError(_("Only the officer who took the survey can add its photos."))
     photo = SurveyPhoto.objects.filter(client_uuid=client_uuid).first()
@@ -227,8 +254,16 @@ def survey_photo_add(*, survey: Survey, client_uuid: uuid.UUID, image, caption: 
         if photo.survey_id != survey.pk:
             raise ValidationError(_("This photo belongs to another survey."))
         return photo, False
+    # Stored re-encoded without metadata (the EXIF GPS of the phone, its model, the time): the
+    # stored file is what Pillow decoded, so a file that only starts like an image is refused.
+    try:
+        clean = sanitise_image(image, max_bytes=MAX_PHOTO_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from None
     photo = SurveyPhoto(survey=survey, client_uuid=client_uuid, caption=caption.strip())
-    photo.image.save(f"{client_uuid}.jpg", image, save=False)
+    photo.image.save(
+        f"{client_uuid}.{clean.extension}", clean.as_file(str(client_uuid)), save=False
+    )
     photo.save()
     return photo, True
 
@@ -243,40 +278,74 @@ ALLOWED_REVIEWS = {
 
 
 @transaction.atomic
-def survey_review(*, survey: Survey, status: str, reason: str, by) -> Survey:
+def survey_review(
+    *, survey: Survey, status: str, reason: str, by, confirm_location: bool = False
+) -> Survey:
     """Verify or reject a survey. A rejection needs a reason; nobody reviews their own survey.
 
     A verified survey can later be rejected (and a rejected one verified) with a reason: the
-    village's connectivity and the map grid follow.
+    village's connectivity and the map grid follow. A survey whose point lies outside its village
+    (`outside_village_m`) counts only once a supervisor confirms its location: `confirm_location`
+    when verifying it, or later on the verified survey (status "verified" again); who and when
+    are recorded.
     """
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     status = ReviewStatus(status)
     current = ReviewStatus(survey.review_status)
-    if status not in ALLOWED_REVIEWS[current]:
+    counted = survey.counts
+    confirming = confirm_location and survey.location_needs_confirmation
+    if survey.officer_id == by.pk:
+        raise ValidationError(_("Another supervisor must review your own survey."))
+    if confirm_location and survey.outside_village_m is None:
+        raise ValidationError(
+            {"confirm_location": _("This survey lies in its village: nothing to confirm.")}
+        )
+    if confirm_location and status != ReviewStatus.VERIFIED:
+        raise ValidationError(
+            {"confirm_location": _("A location is confirmed when verifying, not when rejecting.")}
+        )
+    if current == status == ReviewStatus.VERIFIED:
+        # Only the location of a verified survey may still be confirmed.
+        if not survey.location_needs_confirmation:
+            raise ValidationError(_("This survey is already verified."))
+        if not confirming:
+            raise ValidationError(
+                {
+                    "confirm_location": _(
+                        "Tick the confirmation of the location to let this survey count."
+                    )
+                }
+            )
+    elif status not in ALLOWED_REVIEWS[current]:
         raise ValidationError(
             _("A survey that is %(current)s cannot become %(new)s.")
             % {"current": current.label.lower(), "new": status.label.lower()}
         )
-    if survey.officer_id == by.pk:
-        raise ValidationError(_("Another supervisor must review your own survey."))
     reason = reason.strip()
     if status == ReviewStatus.REJECTED and not reason:
         raise ValidationError({"reason": _("Give the reason for the rejection.")})
-    if current != ReviewStatus.PENDING and not reason:
+    if current != ReviewStatus.PENDING and current != status and not reason:
         raise ValidationError({"reason": _("Give the reason for changing the review.")})
-    survey.review_status = status
-    survey.reviewed_by = by
-    survey.reviewed_at = timezone.now()
-    survey.review_reason = reason
-    survey.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_reason"])
-    if current == ReviewStatus.VERIFIED or status == ReviewStatus.VERIFIED:
-        _grid_apply(survey, +1 if status == ReviewStatus.VERIFIED else -1)
+    fields = []
+    if current != status or current == ReviewStatus.PENDING:
+        survey.review_status = status
+        survey.reviewed_by = by
+        survey.reviewed_at = timezone.now()
+        survey.review_reason = reason
+        fields += ["review_status", "reviewed_by", "reviewed_at", "review_reason"]
+    if confirming:
+        survey.location_confirmed_by = by
+        survey.location_confirmed_at = timezone.now()
+        fields += ["location_confirmed_by", "location_confirmed_at"]
+    survey.save(update_fields=fields)
+    if counted != survey.counts:
+        _grid_apply(survey, +1 if survey.counts else -1)
         refresh_village_connectivity(survey.village_id)
     return survey
 
 
 def refresh_village_connectivity(village_code: str) -> VillageConnectivity | None:
-    """Recompute one village's row of VillageConnectivity from its verified surveys."""
+    """Recompute one village's row of VillageConnectivity from its surveys that count."""
     facts = selectors.village_facts(village_code)
     if facts.survey_count == 0:
         VillageConnectivity.objects.filter(village_id=village_code).delete()
@@ -328,9 +397,40 @@ def _grid_apply(survey: Survey, sign: int) -> None:
         cursor.execute(f"DELETE FROM {MapCell._meta.db_table} WHERE count <= 0")
 
 
+def survey_locations_refresh() -> int:
+    """Flag again, with today's SURVEY_LOCATION_TOLERANCE_M and village boundaries, every survey
+    whose location no supervisor confirmed (a confirmed one keeps its confirmation). Returns the
+    number of surveys whose flag changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH measured AS (
+                SELECT s.id,
+                       CASE WHEN v.boundary IS NOT NULL
+                            THEN ST_Distance(v.boundary::geography, s.location::geography)
+                            WHEN v.centroid IS NOT NULL
+                            THEN ST_Distance(v.centroid::geography, s.location::geography)
+                       END AS metres
+                FROM coverage_survey s JOIN villages_village v ON v.code = s.village_id
+                WHERE s.location_confirmed_at IS NULL
+            ), flagged AS (
+                SELECT id, CASE WHEN metres > %s THEN round(metres)::int END AS outside
+                FROM measured
+            )
+            UPDATE coverage_survey s SET outside_village_m = f.outside
+            FROM flagged f
+            WHERE f.id = s.id AND s.outside_village_m IS DISTINCT FROM f.outside
+            """,
+            [settings.SURVEY_LOCATION_TOLERANCE_M],
+        )
+        return cursor.rowcount
+
+
 @transaction.atomic
-def rebuild_derived() -> dict:
-    """Recompute the map grid and every village's connectivity from the verified surveys."""
+def rebuild_derived(*, refresh_locations: bool = True) -> dict:
+    """Recompute the map grid and every village's connectivity from the surveys that count,
+    after flagging the unconfirmed survey locations again (`survey_locations_refresh`)."""
+    flags = survey_locations_refresh() if refresh_locations else 0
     table = MapCell._meta.db_table
     x = selectors.SQL_X.format(lng="ST_X(s.location)", level="l")
     y = selectors.SQL_Y.format(lat="ST_Y(s.location)", level="l")
@@ -348,16 +448,16 @@ def rebuild_derived() -> dict:
                    sum(ST_X(s.location)), sum(ST_Y(s.location))
             FROM coverage_survey s
             CROSS JOIN generate_series(%s, %s) AS l
-            WHERE s.review_status = 'verified'
+            WHERE {COUNTS_SQL}
             GROUP BY 1, 2, 3, 4
             """,
             [selectors.MIN_LEVEL, selectors.MAX_LEVEL],
         )
         cells = cursor.rowcount
     codes = set(
-        Survey.objects.verified().order_by().values_list("village_id", flat=True).distinct()
+        Survey.objects.counting().order_by().values_list("village_id", flat=True).distinct()
     )
     VillageConnectivity.objects.exclude(village_id__in=codes).delete()
     for code in sorted(codes):
         refresh_village_connectivity(code)
-    return {"cells": cells, "villages": len(codes)}
+    return {"cells": cells, "villages": len(codes), "location_flags_changed": flags}

@@ -1,17 +1,13 @@
-"""Checks of uploaded files."""
+"""Checks of uploaded files. Photos go through the portal's one image gate (`portal.images`):
+decoded by Pillow (size declared in the header checked first), and stored re-encoded without
+metadata by `coverage.services.survey_photo_add`."""
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from portal.images import check_image
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
 def validate_photo(upload) -> None:
-    """A JPEG or PNG (by its first bytes, not its name) of at most 8 MB."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("A photo may be at most 8 MB."))
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(SIGNATURES):
-        raise ValidationError(_("A photo must be a JPEG or PNG image."))
+    """A JPEG, PNG or WebP image Pillow decodes (by its content, not its name), of at most 8 MB
+    and PHOTO_MAX_PIXELS pixels; raises ValidationError saying what is wrong."""
+    check_image(upload, max_bytes=MAX_PHOTO_BYTES)

@@ -26,7 +26,7 @@ from villages.models import District, Regency, Village
 from villages.views import HOME_PROVINCE
 
 from . import importers, selectors, services
-from .filtersets import ConnectivityFilterSet, SurveyFilterSet
+from .filtersets import LOCATION_CHOICES, ConnectivityFilterSet, SurveyFilterSet
 from .forms import ImportForm, ReviewForm
 from .models import (
     ConnectivityStatus,
@@ -40,7 +40,10 @@ from .models import (
     Technology,
 )
 
+#: Single surveys (officer, notes, exact point, photos): staff, officers and supervisors.
 VIEW = "coverage.view_survey"
+#: Village connectivity and the aggregated map: every role, partners included.
+CONNECTIVITY = "coverage.view_villageconnectivity"
 PAGE_SIZE = 50
 
 #: Colours shared with static/coverage/coverage.css and static/coverage/map.js.
@@ -236,6 +239,7 @@ def surveys(request):
         "page": page,
         "review_statuses": ReviewStatus.choices,
         "technologies": Technology.choices,
+        "location_choices": LOCATION_CHOICES,
         "regencies": Regency.objects.filter(province_id=HOME_PROVINCE)
         .only("code", "name")
         .order_by("code"),
@@ -243,6 +247,7 @@ def surveys(request):
             "review_status": data.get("review_status") or "",
             "regency": data.get("regency") or "",
             "best_technology": data.get("best_technology") or "",
+            "outside_village": data.get("outside_village") or "",
         },
         "query": request.GET.copy(),
     }
@@ -252,7 +257,9 @@ def surveys(request):
 
 def _survey_for_page(request, client_uuid):
     return get_scoped_or_404(
-        Survey.objects.select_related("village__district__regency", "officer", "reviewed_by")
+        Survey.objects.select_related(
+            "village__district__regency", "officer", "reviewed_by", "location_confirmed_by"
+        )
         .prefetch_related("measurements", "photos")
         .defer(
             "village__boundary",
@@ -265,16 +272,20 @@ def _survey_for_page(request, client_uuid):
 
 
 def _render_survey(request, survey, form=None, status=200):
-    can_review = request.user.has_perm("coverage.review_survey") and bool(
-        services.ALLOWED_REVIEWS[ReviewStatus(survey.review_status)]
-    )
+    allowed = set(services.ALLOWED_REVIEWS[ReviewStatus(survey.review_status)])
+    verify_label = _("Verify")
+    if survey.review_status == ReviewStatus.VERIFIED and survey.location_needs_confirmation:
+        # A verified survey outside its village: its location may still be confirmed.
+        allowed.add(ReviewStatus.VERIFIED)
+        verify_label = _("Confirm the location")
+    can_review = request.user.has_perm("coverage.review_survey") and bool(allowed)
     actions = [
         (value, label)
         for value, label in (
-            (ReviewStatus.VERIFIED, _("Verify")),
+            (ReviewStatus.VERIFIED, verify_label),
             (ReviewStatus.REJECTED, _("Reject")),
         )
-        if value in services.ALLOWED_REVIEWS[ReviewStatus(survey.review_status)]
+        if value in allowed
     ]
     context = {
         "survey": survey,
@@ -286,6 +297,7 @@ def _render_survey(request, survey, form=None, status=200):
         "form": form or ReviewForm(),
         "actions": actions,
         "signal_colors": SIGNAL_COLORS,
+        "tolerance_m": settings.SURVEY_LOCATION_TOLERANCE_M,
     }
     return render(request, "coverage/survey.html", context, status=status)
 
@@ -310,6 +322,7 @@ def survey_review(request, client_uuid):
                 survey=survey,
                 status=form.cleaned_data["status"],
                 reason=form.cleaned_data["reason"],
+                confirm_location=form.cleaned_data["confirm_location"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -422,7 +435,7 @@ def status_legend() -> list[dict]:
     ]
 
 
-@coverage_page()
+@coverage_page(CONNECTIVITY)
 def overview(request):
     """Village connectivity per kabupaten/kota: how many villages have each status."""
     rows = selectors.connectivity_by_regency(HOME_PROVINCE)
@@ -432,12 +445,14 @@ def overview(request):
         "statuses": status_legend(),
         "totals": [totals[status] for status in ConnectivityStatus],
         "grand_total": sum(totals.values()),
-        "pending": scoped(Survey.objects.pending(), request.user).count(),
+        "pending": scoped(Survey.objects.pending(), request.user).count()
+        if request.user.has_perm(VIEW)
+        else 0,
     }
     return render(request, "coverage/overview.html", context)
 
 
-@coverage_page()
+@coverage_page(CONNECTIVITY)
 def blank_spots(request):
     """Blank-spot villages (surveyed, no usable signal from any operator), per kabupaten/kota."""
     villages = list(
@@ -456,7 +471,7 @@ def blank_spots(request):
     return render(request, "coverage/blank_spots.html", context)
 
 
-@coverage_page()
+@coverage_page(CONNECTIVITY)
 def villages(request):
     """Every village with its connectivity; filter by status, kabupaten, pilot, name."""
     queryset = (
@@ -496,14 +511,18 @@ def kiosk_geojson_url() -> str:
         return ""
 
 
-@coverage_page()
+@coverage_page(CONNECTIVITY)
 def coverage_map(request):
-    """Survey points coloured by best signal (cells when zoomed out), villages by status, kiosks."""
+    """Survey points coloured by best signal (cells when zoomed out), villages by status, kiosks.
+    Those who may not read single surveys (partners) get cells at every zoom."""
+    single_surveys = request.user.has_perm(VIEW)
     config = {
         "mapUrl": reverse("api:coverage-map"),
         "villagesUrl": reverse("api:connectivity-geojson"),
         "kiosksUrl": kiosk_geojson_url(),
-        "surveyUrl": reverse("coverage:survey", args=["00000000-0000-0000-0000-000000000000"]),
+        "surveyUrl": reverse("coverage:survey", args=["00000000-0000-0000-0000-000000000000"])
+        if single_surveys
+        else "",
         "villageUrl": reverse("villages:village", args=["__code__"]),
         "statuses": status_legend(),
         "signals": [
@@ -520,7 +539,9 @@ def coverage_map(request):
             "operators": _("operators with signal"),
             "latest": _("latest survey"),
             "open": _("Open"),
-            "zoomIn": _("Zoom in to see single surveys."),
+            "zoomIn": _("Zoom in to see single surveys.")
+            if single_surveys
+            else _("Surveys are shown counted in cells of about 2.4 km, never one by one."),
             "loading": _("Loading…"),
             "error": _("The map data could not be loaded."),
         },

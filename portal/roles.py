@@ -68,9 +68,18 @@ PROGRAMME_MANAGE = [
     "portal.delete_nonworkingday",
 ]
 
-# Coverage surveys (coverage): reading surveys and village connectivity; officers and
-# supervisors enter and import surveys, supervisors verify or reject them.
-COVERAGE_READ = ["coverage.view_survey", "coverage.view_measurement", "coverage.view_surveyphoto"]
+# Coverage (coverage): village connectivity and the aggregated map grid are read by every role,
+# partners included. The surveys themselves (the officer, free-text notes, the exact point,
+# photos, unreviewed surveys) are personal data: staff, officers and supervisors only
+# (docs/data-protection.md). Officers and supervisors enter and import surveys, supervisors verify
+# or reject them.
+CONNECTIVITY_READ = ["coverage.view_villageconnectivity", "coverage.view_mapcell"]
+COVERAGE_READ = [
+    "coverage.view_survey",
+    "coverage.view_measurement",
+    "coverage.view_surveyphoto",
+    *CONNECTIVITY_READ,
+]
 COVERAGE_ENTER = ["coverage.add_survey", "coverage.import_survey"]
 
 # `app_label.codename` per role; ALL means every permission the portal defines.
@@ -125,7 +134,8 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "portal.change_organisation",
         *KIOSK_READ,
         *KIOSK_MANAGE,
-        *COVERAGE_READ,
+        # Connectivity per village and map cells; never single surveys (data-protection.md).
+        *CONNECTIVITY_READ,
     ],
 }
 

@@ -324,6 +324,10 @@ WARKOP_STALE_DAYS = env.int("WARKOP_STALE_DAYS", default=14)
 OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
 # Uploaded photos: largest size in MB (the content must be a JPEG, PNG or WebP image).
 WARKOP_PHOTO_MAX_MB = env.int("WARKOP_PHOTO_MAX_MB", default=5)
+# Every uploaded photo (kiosks, check-ins, surveys) is decoded and re-encoded without metadata by
+# portal/images.py; its declared size is checked before decoding: at most this many pixels
+# (Pillow refuses more than about 89 million whatever this says).
+PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # The public service finder: searches per minute per address (anonymous, counted in the cache).
 FINDER_RATE_PER_MINUTE = env.int("FINDER_RATE_PER_MINUTE", default=30)
 # API schema: one enum name per kiosk choice set.
@@ -351,9 +355,12 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var"
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 
 # --- coverage ----------------------------------------------------------------------------------
-# Coverage surveys (coverage/): no settings of their own; the connectivity thresholds are rules
-# written in docs/connectivity.md and live in coverage/selectors.py. API schema: one enum name
-# for the technology choices (a measurement's technology and a survey's best signal).
+# Coverage surveys (coverage/): the connectivity thresholds are rules written in
+# docs/connectivity.md and live in coverage/selectors.py. A survey point farther than
+# SURVEY_LOCATION_TOLERANCE_M metres outside its village's boundary is flagged, and counts only
+# once a supervisor confirms the location (docs/connectivity.md). API schema: one enum name for
+# the technology choices (a measurement's technology and a survey's best signal).
+SURVEY_LOCATION_TOLERANCE_M = env.int("SURVEY_LOCATION_TOLERANCE_M", default=500)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"CoverageTechnologyEnum": "coverage.models.Technology"}
 )

@@ -184,6 +184,8 @@ def finder_geojson(request):
                         "kind": "kiosk",
                         "name": kiosk.name,
                         "distance": format_km(offering.distance.m),
+                        # The kiosk's public phone with the owner's consent, never the owner's.
+                        **({"phone": kiosk.public_phone} if kiosk.public_phone else {}),
                     },
                 }
             )

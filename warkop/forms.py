@@ -41,7 +41,29 @@ class WarkopForm(ServiceFormMixin, forms.Form):
         required=False,
     )
     owner_name = forms.CharField(label=_("Owner"), max_length=120)
-    owner_phone = forms.CharField(label=_("Owner's phone"), max_length=40, required=False)
+    owner_phone = forms.CharField(
+        label=_("Owner's personal phone"),
+        max_length=40,
+        required=False,
+        help_text=_("For the team and the partner only; never shown to the public."),
+    )
+    business_phone = forms.CharField(
+        label=_("Kiosk's public phone"),
+        max_length=40,
+        required=False,
+        help_text=_("A number of the kiosk for customers, if it has one."),
+    )
+    publish_phone = forms.BooleanField(
+        label=_(
+            "The owner agrees that the kiosk's public phone is published in the public service "
+            "finder (/layanan/)"
+        ),
+        required=False,
+        help_text=_(
+            "Ask the owner first. Without this consent the finder shows no phone number; the "
+            "owner's personal phone is never published."
+        ),
+    )
     latitude = forms.FloatField(label=_("Latitude"), min_value=-90, max_value=90)
     longitude = forms.FloatField(label=_("Longitude"), min_value=-180, max_value=180)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)

@@ -60,8 +60,24 @@ class Warkop(models.Model):
         verbose_name=_("village"),
     )
     name = models.CharField(_("name"), max_length=120)
+    # The owner's name and personal phone are personal data: the team and the kiosk's partner
+    # see them, the public never does (docs/data-protection.md). The public finder shows only
+    # the kiosk's business phone, and only with the owner's consent (`publish_phone`).
     owner_name = models.CharField(_("owner"), max_length=120)
-    owner_phone = models.CharField(_("owner's phone"), max_length=40, blank=True)
+    owner_phone = models.CharField(_("owner's personal phone"), max_length=40, blank=True)
+    business_phone = models.CharField(
+        _("kiosk's public phone"),
+        max_length=40,
+        blank=True,
+        help_text=_("The kiosk's number for customers (not the owner's personal phone)."),
+    )
+    publish_phone = models.BooleanField(
+        _("publish the kiosk's phone"),
+        default=False,
+        help_text=_(
+            "The owner agrees that the kiosk's public phone is shown in the public service finder."
+        ),
+    )
     organisation = models.ForeignKey(
         "portal.Organisation",
         on_delete=models.PROTECT,
@@ -137,6 +153,10 @@ class Warkop(models.Model):
             models.UniqueConstraint(
                 fields=["village", "name"], name="warkop_name_unique_in_village"
             ),
+            models.CheckConstraint(
+                condition=Q(publish_phone=False) | ~Q(business_phone=""),
+                name="warkop_published_phone_given",
+            ),
         ]
         indexes = [
             GistIndex(fields=["location"], name="warkop_location_gist"),
@@ -148,6 +168,12 @@ class Warkop(models.Model):
 
     def get_absolute_url(self):
         return reverse("warkop:detail", args=[self.pk])
+
+    @property
+    def public_phone(self) -> str:
+        """What the public finder may show: the kiosk's business phone, with the owner's
+        consent; never the owner's personal phone."""
+        return self.business_phone if self.publish_phone else ""
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())

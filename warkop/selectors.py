@@ -39,6 +39,9 @@ def nearest_offerings(*, category, origin: Point, limit: int = FINDER_LIMIT, max
             "warkop__village__boundary",
             "warkop__village__district__boundary",
             "warkop__village__district__regency__boundary",
+            # The public finder never reads the owner's personal data (docs/data-protection.md).
+            "warkop__owner_name",
+            "warkop__owner_phone",
         )
         .with_verification()
         .annotate(distance=Distance("warkop__location", origin_value))

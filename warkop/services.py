@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.images import sanitise_image
 from portal.models import Organisation
 from portal.roles import Role, user_role
 from portal.scopes import organisation_scope, scoped
@@ -27,6 +28,7 @@ from .models import (
     WarkopStatus,
     WarkopStatusChange,
 )
+from .validators import max_photo_bytes
 
 # Which status may follow which. A closed kiosk stays closed (a reopening is a new kiosk).
 ALLOWED_TRANSITIONS = {
@@ -42,6 +44,8 @@ EDITABLE_FIELDS = (
     "name",
     "owner_name",
     "owner_phone",
+    "business_phone",
+    "publish_phone",
     "address",
     "connectivity",
     "connectivity_provider",
@@ -126,7 +130,21 @@ def _clean_fields(fields: dict) -> dict:
     for key in ("learning_room_seats", "learning_room_devices"):
         if key in cleaned and (cleaned[key] is None or int(cleaned[key]) < 0):
             raise ValidationError({key: _("Give a number of zero or more.")})
+    for key in ("owner_phone", "business_phone"):
+        if key in cleaned:
+            cleaned[key] = (cleaned[key] or "").strip()
+    if "publish_phone" in cleaned:
+        cleaned["publish_phone"] = bool(cleaned["publish_phone"])
     return cleaned
+
+
+def _check_published_phone(*, business_phone: str, publish_phone: bool) -> None:
+    """The finder shows the kiosk's public phone only with the owner's consent, and there must
+    be a number to show."""
+    if publish_phone and not business_phone:
+        raise ValidationError(
+            {"business_phone": _("Give the kiosk's public phone, or do not tick its publication.")}
+        )
 
 
 # --- Kiosks ------------------------------------------------------------------------------------
@@ -144,8 +162,13 @@ def warkop_create(
     is_sample: bool = False,
     **fields,
 ) -> Warkop:
-    """Record a new kiosk (status proposed) with its first status-history row."""
+    """Record a new kiosk (status proposed) with its first status-history row. The finder
+    shows its `business_phone` only with `publish_phone` (the owner's consent)."""
     fields = _clean_fields({"name": name, "owner_name": owner_name, **fields})
+    _check_published_phone(
+        business_phone=fields.get("business_phone", ""),
+        publish_phone=fields.get("publish_phone", False),
+    )
     check_location(village=village, location=location)
     organisation = _organisation_for(by, organisation)
     if Warkop.objects.filter(village=village, name__iexact=fields["name"]).exists():
@@ -206,6 +229,7 @@ def warkop_update(
             raise ValidationError({"name": _("This village already has a kiosk with this name.")})
     for key, value in fields.items():
         setattr(warkop, key, value)
+    _check_published_phone(business_phone=warkop.business_phone, publish_phone=warkop.publish_phone)
     warkop.save()
     return warkop
 
@@ -261,12 +285,24 @@ def warkop_change_status(
     return warkop
 
 
+def clean_photo(image, *, field: str):
+    """The uploaded photo checked and re-encoded without metadata (EXIF GPS, device, time) by
+    `portal.images`: the file to store. A refusal names the field."""
+    try:
+        clean = sanitise_image(image, max_bytes=max_photo_bytes())
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    return clean.as_file(getattr(image, "name", "") or "photo")
+
+
 @transaction.atomic
 def warkop_add_photo(*, warkop: Warkop, image, by, caption: str = "") -> WarkopPhoto:
-    """Attach a photo to a kiosk (its type and size are checked)."""
+    """Attach a photo to a kiosk: checked, and stored re-encoded without metadata."""
     ensure_can_manage(by, warkop)
+    image = clean_photo(image, field="image")
     photo = WarkopPhoto(warkop=warkop, image=image, caption=caption.strip(), uploaded_by=by)
-    photo.full_clean(exclude=["warkop", "uploaded_by"])
+    # The image was checked by clean_photo; decoding it again would change nothing.
+    photo.full_clean(exclude=["warkop", "uploaded_by", "image"])
     photo.save()
     return photo
 
@@ -307,8 +343,8 @@ def checkin_record(
         recorded_by=by,
     )
     if photo:
-        check_in.photo = photo
-        check_in.full_clean(exclude=["warkop", "recorded_by"])
+        check_in.photo = clean_photo(photo, field="photo")
+        check_in.full_clean(exclude=["warkop", "recorded_by", "photo"])
     check_in.save()
     if warkop.last_check_in_at is None or checked_in_at > warkop.last_check_in_at:
         warkop.last_check_in_at = checked_in_at

@@ -105,6 +105,8 @@ class SurveySerializer(serializers.ModelSerializer):
             "review_status",
             "review_reason",
             "reviewed_at",
+            "outside_village_m",
+            "location_confirmed_at",
             "created_at",
         ]
         read_only_fields = [
@@ -114,6 +116,8 @@ class SurveySerializer(serializers.ModelSerializer):
             "review_status",
             "review_reason",
             "reviewed_at",
+            "outside_village_m",
+            "location_confirmed_at",
             "created_at",
         ]
         # The UUID rule is the service's: no unique validator answering 400 here.
@@ -131,6 +135,10 @@ class SurveySerializer(serializers.ModelSerializer):
 class ReviewSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["verified", "rejected"])
     reason = serializers.CharField(allow_blank=True, default="")
+    confirm_location = serializers.BooleanField(
+        default=False,
+        help_text="The supervisor confirms a location outside the village (outside_village_m).",
+    )
 
 
 class PhotoUploadSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
-"""Coverage API: surveys (officers POST, staff and partners read), GeoJSON, the map and village
-connectivity. Every queryset goes through `portal.scopes.scoped`."""
+"""Coverage API: surveys (officers POST; staff, officers and supervisors read), GeoJSON, the map
+and village connectivity (every role, partners included: no single survey). Every survey
+queryset goes through `portal.scopes.scoped`; who sees what: docs/data-protection.md."""
 
 import json
 
@@ -24,8 +25,7 @@ from villages.models import Village
 
 from .. import selectors, services
 from ..filtersets import ConnectivityFilterSet, SurveyFilterSet
-from ..models import Source, Survey
-from ..validators import validate_photo
+from ..models import MapCell, Source, Survey
 from . import serializers as coverage_serializers
 
 GEOJSON_LIMIT = 5000
@@ -155,7 +155,9 @@ class SurveyViewSet(
     )
     @action(detail=True, methods=["post"])
     def review(self, request, client_uuid=None):
-        """Verify or reject a survey (supervisors; a rejection needs a reason)."""
+        """Verify or reject a survey (supervisors; a rejection needs a reason). A survey whose
+        point lies outside its village (`outside_village_m`) counts only with
+        `confirm_location: true`, when verifying it or later (status "verified" again)."""
         if not request.user.has_perm("coverage.review_survey"):
             raise PermissionDenied
         survey = self.get_object()
@@ -166,6 +168,7 @@ class SurveyViewSet(
                 survey=survey,
                 status=serializer.validated_data["status"],
                 reason=serializer.validated_data["reason"],
+                confirm_location=serializer.validated_data["confirm_location"],
                 by=request.user,
             )
         except ValidationError as error:
@@ -184,7 +187,7 @@ class SurveyViewSet(
         serializer.is_valid(raise_exception=True)
         image = serializer.validated_data["image"]
         try:
-            validate_photo(image)
+            # The service checks the photo and stores it re-encoded without metadata.
             photo, created = services.survey_photo_add(
                 survey=survey,
                 client_uuid=serializer.validated_data["client_uuid"],
@@ -226,13 +229,15 @@ class GeoJSONRenderer(JSONRenderer):
 class CoverageMapView(APIView):
     """What the coverage map shows in a view: verified survey points when few enough, otherwise
     their counts per grid cell (64 screen pixels at the requested zoom, coloured by best signal).
+    Those who may not read single surveys (partners) get cells at every zoom, never finer than
+    about 2.4 km and placed at the cell's centre (docs/data-protection.md).
 
     Answer: a GeoJSON FeatureCollection with `mode` ("points" or "cells") and `level`. Points
     carry `u` (survey UUID), `b` (best signal), `o` (operators with a signal), `d` (date); cells
     carry `n` (surveys) and `c` (counts per best signal: none, 2G, 3G, 4G, 5G).
     """
 
-    queryset = Survey.objects.all()  # RolePermission: needs coverage.view_survey
+    queryset = MapCell.objects.all()  # RolePermission: needs coverage.view_mapcell
     renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
     @extend_schema(
@@ -246,15 +251,24 @@ class CoverageMapView(APIView):
         params = BBoxSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         bbox, zoom = params.validated_data["bbox"], params.validated_data["zoom"]
-        body = map_geojson(bbox, zoom, regency_scope(request.user))
+        body = map_geojson(
+            bbox,
+            zoom,
+            regency_scope(request.user),
+            single_surveys=request.user.has_perm("coverage.view_survey"),
+        )
         response = HttpResponse(body, content_type="application/geo+json")
         response["Cache-Control"] = "private, max-age=60"
         return response
 
 
-def map_geojson(bbox, zoom: int, regencies: list[str] | None) -> str:
+def map_geojson(bbox, zoom: int, regencies: list[str] | None, *, single_surveys=True) -> str:
+    """The map's GeoJSON; without `single_surveys`, only cells centred in their square, at
+    most AGGREGATE_MAX_LEVEL."""
     level = selectors.level_for(bbox, zoom)
-    if level > selectors.MAX_LEVEL:
+    if not single_surveys:
+        level = min(level, selectors.AGGREGATE_MAX_LEVEL)
+    elif level > selectors.MAX_LEVEL:
         points = selectors.map_points(bbox, regencies, selectors.POINT_LIMIT + 1)
         if len(points) <= selectors.POINT_LIMIT:
             features = [
@@ -271,7 +285,7 @@ def map_geojson(bbox, zoom: int, regencies: list[str] | None) -> str:
                 + "]}"
             )
         level = selectors.MAX_LEVEL
-    cells = selectors.map_cells(bbox, level, regencies)
+    cells = selectors.map_cells(bbox, level, regencies, centred=not single_surveys)
     features = [
         _feature(lng, lat, {"n": n, "c": [c0, c2, c3, c4, c5]})
         for lng, lat, n, c0, c2, c3, c4, c5 in cells
@@ -283,11 +297,12 @@ def map_geojson(bbox, zoom: int, regencies: list[str] | None) -> str:
     )
 
 
-class ViewSurveys(permissions.BasePermission):
-    """Village connectivity is read by the roles that read surveys."""
+class ViewConnectivity(permissions.BasePermission):
+    """Village connectivity is read by every role that may read it, partners included (it holds
+    no single survey)."""
 
     def has_permission(self, request, view):
-        return request.user.has_perm("coverage.view_survey")
+        return request.user.has_perm("coverage.view_villageconnectivity")
 
 
 class ConnectivitySerializer(serializers.ModelSerializer):
@@ -318,7 +333,7 @@ class ConnectivityViewSet(viewsets.ReadOnlyModelViewSet):
     """Each village's connectivity status from its verified surveys (docs/connectivity.md):
     no_data, blank_spot, fibre_ready, single_operator, weak, good_4g."""
 
-    permission_classes = [permissions.IsAuthenticated, ViewSurveys]
+    permission_classes = [permissions.IsAuthenticated, ViewConnectivity]
     serializer_class = ConnectivitySerializer
     filterset_class = ConnectivityFilterSet
     lookup_field = "code"

@@ -165,9 +165,11 @@
             className: "coverage-point",
           });
           marker.bindTooltip(pointTooltip(p));
-          marker.on("click", function () {
-            window.location.assign(config.surveyUrl.replace("00000000-0000-0000-0000-000000000000", p.u));
-          });
+          if (config.surveyUrl) { // only for those who may read single surveys
+            marker.on("click", function () {
+              window.location.assign(config.surveyUrl.replace("00000000-0000-0000-0000-000000000000", p.u));
+            });
+          }
         }
         marker.addTo(surveyLayer);
       });

@@ -1,5 +1,8 @@
 """Permission-matrix entries of the coverage app: pages, the field form and the API. The
-surveys used are in Seluma (17.05), outside the matrix officer's Bengkulu Selatan (17.01)."""
+surveys used are in Seluma (17.05), outside the matrix officer's Bengkulu Selatan (17.01).
+
+Partners read village connectivity and the aggregated map, never a single survey, its photos or
+its GeoJSON: 403 on every survey URL (docs/data-protection.md)."""
 
 from django.core.files.base import ContentFile
 
@@ -10,8 +13,10 @@ from tests.permissions import API, LOGIN, PAGE, PUBLIC, every
 
 from .factories import OTHER_REGENCY_VILLAGE, make_survey
 
-IN_SCOPE_PAGE = every(200, anonymous=LOGIN, no_role=403, officer=404)
-IN_SCOPE_API = every(200, anonymous=401, no_role=403, officer=404)
+IN_SCOPE_PAGE = every(200, anonymous=LOGIN, no_role=403, officer=404, partner=403)
+IN_SCOPE_API = every(200, anonymous=401, no_role=403, officer=404, partner=403)
+SURVEY_PAGE = every(200, anonymous=LOGIN, no_role=403, partner=403)
+SURVEY_API = every(200, anonymous=401, no_role=403, partner=403)
 SURVEYORS_PAGE = every(403, anonymous=LOGIN, admin=200, officer=200, supervisor=200)
 
 ENTRIES = {
@@ -19,7 +24,7 @@ ENTRIES = {
     "coverage:blank-spots": ("get", lambda w: "/coverage/blank-spots/", PAGE),
     "coverage:villages": ("get", lambda w: "/coverage/villages/?status=no_data", PAGE),
     "coverage:map": ("get", lambda w: "/coverage/map/", PAGE),
-    "coverage:surveys": ("get", lambda w: "/coverage/surveys/", PAGE),
+    "coverage:surveys": ("get", lambda w: "/coverage/surveys/", SURVEY_PAGE),
     "coverage:survey": (
         "get",
         lambda w: f"/coverage/surveys/{w['coverage_survey'].client_uuid}/",
@@ -41,13 +46,13 @@ ENTRIES = {
     "coverage:field": ("get", lambda w: "/coverage/field/", SURVEYORS_PAGE),
     "coverage:field-sw": ("get", lambda w: "/coverage/field/sw.js", PUBLIC),
     "coverage:field-manifest": ("get", lambda w: "/coverage/field/manifest.webmanifest", PUBLIC),
-    "api:survey-list": ("get", lambda w: "/api/v1/surveys/", API),
+    "api:survey-list": ("get", lambda w: "/api/v1/surveys/", SURVEY_API),
     "api:survey-detail": (
         "get",
         lambda w: f"/api/v1/surveys/{w['coverage_survey'].client_uuid}/",
         IN_SCOPE_API,
     ),
-    "api:survey-geojson": ("get", lambda w: "/api/v1/surveys/geojson/", API),
+    "api:survey-geojson": ("get", lambda w: "/api/v1/surveys/geojson/", SURVEY_API),
     "api:survey-review": (
         "post",
         lambda w: f"/api/v1/surveys/{w['pending_survey']().client_uuid}/review/",

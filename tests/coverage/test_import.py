@@ -189,9 +189,20 @@ def outbox_bytes(*items, officer="petugas") -> bytes:
     ).encode()
 
 
-PNG_DATA_URL = "data:image/png;base64," + __import__("base64").b64encode(
-    b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-).decode("ascii")
+def _png_with_alpha() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (6, 4), (200, 30, 30, 128)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# A real PNG with transparency: stored re-encoded, and still as a PNG (portal/images.py).
+PNG_DATA_URL = "data:image/png;base64," + __import__("base64").b64encode(_png_with_alpha()).decode(
+    "ascii"
+)
 
 
 def test_outbox_file_imports_its_surveys_and_photos_once(officer, settings, tmp_path):

@@ -69,6 +69,8 @@ class WarkopSerializer(serializers.ModelSerializer):
             "organisation",
             "owner_name",
             "owner_phone",
+            "business_phone",
+            "publish_phone",
             "location",
             "address",
             "status",

@@ -1,4 +1,4 @@
-"""Recompute the map grid and every village's connectivity from the verified surveys."""
+"""Recompute the map grid and every village's connectivity from the surveys that count."""
 
 from portal.management.base import AuditedCommand
 
@@ -7,13 +7,23 @@ from ...services import rebuild_derived
 
 class Command(AuditedCommand):
     help = (
-        "Recompute the coverage map grid (MapCell) and village connectivity from the verified "
-        "surveys. The review service keeps both up to date; run this after restoring data or "
-        "changing the connectivity rules."
+        "Flag again the survey locations nobody confirmed (SURVEY_LOCATION_TOLERANCE_M, village "
+        "boundaries), then recompute the coverage map grid (MapCell) and village connectivity "
+        "from the surveys that count (verified, and in their village or with the location "
+        "confirmed). The review service keeps both up to date; run this after restoring data, "
+        "importing boundaries, or changing the tolerance or the connectivity rules."
     )
 
-    def handle(self, *args, **options):
-        result = rebuild_derived()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--keep-location-flags",
+            action="store_true",
+            help="Do not flag the unconfirmed survey locations again.",
+        )
+
+    def handle(self, *args, keep_location_flags=False, **options):
+        result = rebuild_derived(refresh_locations=not keep_location_flags)
         self.stdout.write(
-            f"{result['cells']} grid cells, {result['villages']} villages with verified surveys."
+            f"{result['location_flags_changed']} survey location flags changed, "
+            f"{result['cells']} grid cells, {result['villages']} villages with surveys that count."
         )

@@ -1,0 +1,22 @@
+"""Partners read village connectivity and the aggregated map only, never single surveys
+(portal.roles: CONNECTIVITY_READ; docs/data-protection.md)."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+
+def sync(apps, schema_editor):
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+    from portal.roles import sync_roles
+
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("coverage", "0005_flag_stored_survey_locations")]
+
+    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
