@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Above everything that may read the database (sessions, the user, views): a request that
+    # failed because PostgreSQL is unreachable answers 503 with Retry-After, not 500.
+    "portal.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,16 +108,36 @@ if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("DATABASE_URL must be a postgis:// URL (PostgreSQL with PostGIS).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection is checked before a request reuses it: after PostgreSQL restarted, the
+# first request of each worker reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Give up connecting after 5 s (a `?connect_timeout=` in DATABASE_URL wins): an unreachable server
+# answers 503 (portal/resilience.py) instead of holding the request.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and the cache ---------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHE_URL = env.str("CACHE_URL", default="redis://127.0.0.1:6379/1")
+# An unreachable Redis fails fast instead of holding the request.
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CACHES = {
+    # Strict: a Redis error reaches the caller. Used by DRF's throttling.
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+        "LOCATION": CACHE_URL,
         "TIMEOUT": 300,
-    }
+        "OPTIONS": _REDIS_TIMEOUTS,
+    },
+    # Fails open (portal/cache.py): while Redis is down reads miss and writes are skipped, with a
+    # logged warning. Only for counters the portal can do without; its users: the public
+    # finder's rate limit (warkop/finder.py).
+    "fail_open": {
+        "BACKEND": "portal.cache.FailOpenRedisCache",
+        "LOCATION": CACHE_URL,
+        "TIMEOUT": 300,
+        "OPTIONS": _REDIS_TIMEOUTS,
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

@@ -21,7 +21,7 @@ from villages.models import (
 from villages.views import HOME_PROVINCE, district_map_config, registry_page
 from warkop.selectors import dashboard_section as warkop_dashboard_section
 
-from .health import check_broker, check_database
+from .health import check_broker, check_cache, check_database
 from .programme_views import dashboard_programme
 
 
@@ -75,9 +75,16 @@ def dashboard(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 with the state of the database and the broker; 503 when either is down."""
+    """200 with the state of the database, the broker and the cache; 503 naming the part that is
+    down."""
     database = check_database()
     broker = check_broker()
-    ok = database["ok"] and broker["ok"]
-    body = {"status": "ok" if ok else "unavailable", "database": database, "broker": broker}
+    cache = check_cache()
+    ok = database["ok"] and broker["ok"] and cache["ok"]
+    body = {
+        "status": "ok" if ok else "unavailable",
+        "database": database,
+        "broker": broker,
+        "cache": cache,
+    }
     return JsonResponse(body, status=200 if ok else 503)

@@ -3,13 +3,14 @@ connection. Choose a service and a village (searched by name) or "near me" (the 
 posted as lat/lng); get the kiosks offering it, nearest first, with distance, hours and fee. The
 map is optional: the page works without JavaScript, and the map's scripts load only on request.
 
-Anonymous use is throttled per address in the cache (FINDER_RATE_PER_MINUTE)."""
+Anonymous use is throttled per address in the cache (FINDER_RATE_PER_MINUTE). The counter lives in
+the fail-open cache (portal/cache.py): while Redis is down the finder answers unthrottled."""
 
 import json
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -35,6 +36,7 @@ def client_address(request) -> str:
 def throttled(request) -> bool:
     """Count this search for the visitor's address; True past FINDER_RATE_PER_MINUTE a minute."""
     key = f"finder-rate:{client_address(request)}"
+    cache = caches["fail_open"]
     if cache.add(key, 1, timeout=60):
         return False
     try:
