@@ -149,7 +149,24 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers wait for Redis as long as it takes (the default gives up after 100 attempts), then
+# resume consuming by themselves. A task running when the connection is lost is cancelled and
+# delivered again (tasks are idempotent), rather than finishing unacknowledged.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+# One beat: RedBeat keeps the schedule in Redis and only the beat holding its lock sends tasks; a
+# second beat process waits as a standby (portal/beat.py, docs/operations.md). The lock is renewed
+# on every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds apart) and lapses
+# CELERY_REDBEAT_LOCK_TIMEOUT seconds after a beat died without releasing it.
+CELERY_BEAT_SCHEDULER = "portal.beat.Scheduler"
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = "redbeat:"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+CELERY_REDBEAT_LOCK_TIMEOUT = 150
+# Beat answers `celery inspect ping -d celerybeat@HOST` while it ticks (the compose health check).
+CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 # The beat schedule lives here; each capability adds its periodic tasks.
 CELERY_BEAT_SCHEDULE: dict = {
     # warkop: mark stale kiosks once a day at WARKOP_STALE_CHECK_TIME (HH:MM, Asia/Jakarta).
