@@ -199,6 +199,22 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# --- Backups (portal/backups.py, docs/operations.md) -------------------------------------------
+# `manage.py backup`, and the beat entry "portal-backup" daily at BACKUP_TIME (HH:MM,
+# Asia/Jakarta; empty: no beat entry, e.g. when cron runs the command), write archives of the
+# database and the media files into BACKUP_DIR and keep the newest BACKUP_KEEP (0: all);
+# `manage.py restore` reads them. Put BACKUP_DIR on another disk than the database, and copy the
+# archives off the server.
+BACKUP_DIR = env.str("BACKUP_DIR", default="") or str(BASE_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+BACKUP_TIME = env.str("BACKUP_TIME", default="02:00")
+if BACKUP_TIME:
+    CELERY_BEAT_SCHEDULE["portal-backup"] = {
+        "task": "portal.tasks.backup_portal",
+        "schedule": crontab(hour=BACKUP_TIME.split(":")[0], minute=BACKUP_TIME.split(":")[1]),
+        "options": {"expires": 6 * 3600},
+    }
+
 # --- Auth --------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["portal.auth.UsernameOrEmailBackend"]
 PASSWORD_HASHERS = [
