@@ -368,7 +368,9 @@ PROGRAMME_DEFAULT_START = env.str("PROGRAMME_DEFAULT_START", default="")
 # Where django.core.mail.backends.filebased.EmailBackend writes mails (tests read them there).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var" / "mail")
 # The portal's address, for links in e-mails sent by Celery tasks (no request to build them from).
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+# Empty: the local development server on PORT (`make run` exports it in step with PORT).
+_port = env.int("PORT", default=8000)
+PORTAL_URL = env.str("PORTAL_URL", default="") or f"http://127.0.0.1:{_port}"
 
 # --- coverage ----------------------------------------------------------------------------------
 # Coverage surveys (coverage/): no settings of their own; the connectivity thresholds are rules
