@@ -5,6 +5,9 @@ compared table by table, geometry, audit triggers and media file hashes."""
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 import time
 from pathlib import Path
@@ -201,3 +204,27 @@ def test_a_damaged_archive_is_refused_before_anything_changes(tmp_path, restored
         manifest = json.loads(tar.extractfile("manifest.json").read())
     assert manifest["database"]["rows"] == sum(manifest["database"]["tables"].values())
     assert "villages_village" in json.dumps(manifest["database"]["triggers"])
+
+
+def _beat_entry(backup_time: str) -> str:
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "e = settings.CELERY_BEAT_SCHEDULE.get('portal-backup');"
+        "print(e and (e['task'], sorted(e['schedule'].hour), sorted(e['schedule'].minute)))"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "BACKUP_TIME": backup_time}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_daily_backup_runs_at_backup_time_or_not_at_all():
+    assert _beat_entry("03:15") == "('portal.tasks.backup_portal', [3], [15])"
+    assert _beat_entry("") == "None"  # cron runs `manage.py backup` instead
