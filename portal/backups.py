@@ -24,6 +24,7 @@ the oldest archives of the same database beyond `keep` are removed. PostgreSQL's
 import dataclasses
 import datetime
 import hashlib
+import io
 import json
 import logging
 import os
@@ -210,14 +211,6 @@ class _Hashing:
         return data
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fileobj:
-        while chunk := fileobj.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _media_files(media_root: Path, exclude: Path | None):
     """Regular files under media_root, sorted, without the `exclude` folder."""
     if not media_root.is_dir():
@@ -343,7 +336,7 @@ def backup_create(
             data = json.dumps(manifest, indent=1, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(data), int(time.time()), 0o644
-            tar.addfile(info, _BytesReader(data))
+            tar.addfile(info, io.BytesIO(data))
         with open(partial, "rb") as fileobj:
             os.fsync(fileobj.fileno())
         os.replace(partial, final)
@@ -367,16 +360,6 @@ def backup_create(
     )
     logger.debug("backup written: %s", result.as_dict())
     return result
-
-
-class _BytesReader:
-    def __init__(self, data: bytes):
-        self.data, self.offset = data, 0
-
-    def read(self, size=-1):
-        end = len(self.data) if size is None or size < 0 else self.offset + size
-        chunk, self.offset = self.data[self.offset : end], min(end, len(self.data))
-        return chunk
 
 
 # --- Restore ------------------------------------------------------------------------------------
