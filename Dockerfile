@@ -1,9 +1,11 @@
-# Production image of the portal (web, Celery worker and beat share it).
+# Production image of the portal (web, Celery worker and beat share it). postgresql-client
+# (Debian 12: 15, the major version of the compose file's PostGIS) is for manage.py backup/restore.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update \
     && apt-get install -y --no-install-recommends gdal-bin libgdal32 libgeos-c1v5 libproj25 gettext \
+       postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 portal
 WORKDIR /app
@@ -13,7 +15,7 @@ COPY . .
 # collectstatic/compilemessages need settings to load; the key here is a build-time throwaway.
 RUN SECRET_KEY=build-only DEBUG=0 python manage.py compilemessages --ignore=.venv \
     && SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --noinput \
-    && mkdir -p /app/media /app/var && chown -R portal:portal /app/media /app/var
+    && mkdir -p /app/media /app/var/backups && chown -R portal:portal /app/media /app/var
 USER portal
 EXPOSE 8000
 CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 export VENV
 
-.PHONY: run test venv lint format bench clean-venv
+.PHONY: run test venv lint format bench backup clean-venv
 
 run: venv
 	bash scripts/run.sh
@@ -31,6 +31,10 @@ format: venv
 
 bench: venv
 	$(VENV)/bin/python bench/import_vs_copy.py
+
+# One archive of the database and the media files into BACKUP_DIR (docs/operations.md).
+backup: venv
+	$(VENV)/bin/python manage.py backup
 
 clean-venv:
 	rm -rf $(VENV)

@@ -9,6 +9,7 @@ HEALTH_TOKEN in the X-Health-Token header.
 import hmac
 import time
 
+import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
 from kombu import Connection
@@ -49,6 +50,20 @@ def check_broker() -> dict:
         with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             conn.default_channel.client.ping()
+        return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
+    except Exception as exc:
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def check_cache() -> dict:
+    """The Redis of the cache (CACHE_URL), which may be another server than the broker's."""
+    started = time.monotonic()
+    try:
+        client = redis.Redis.from_url(
+            settings.CACHES["default"]["LOCATION"], socket_connect_timeout=2, socket_timeout=2
+        )
+        with client:
+            client.ping()
         return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1)}
     except Exception as exc:
         return {"ok": False, "error": exc.__class__.__name__}

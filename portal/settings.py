@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Above everything that may read the database (sessions, the user, views): a request that
+    # failed because PostgreSQL is unreachable answers 503 with Retry-After, not 500.
+    "portal.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -108,16 +111,27 @@ if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
     raise ImproperlyConfigured("DATABASE_URL must be a postgis:// URL (PostgreSQL with PostGIS).")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# A persistent connection is checked before a request reuses it: after PostgreSQL restarted, the
+# first request of each worker reconnects instead of failing on the dead connection.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Give up connecting after 5 s (a `?connect_timeout=` in DATABASE_URL wins): an unreachable server
+# answers 503 (portal/resilience.py) instead of holding the request.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and the cache ---------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+CACHE_URL = env.str("CACHE_URL", default="redis://127.0.0.1:6379/1")
+# An unreachable Redis fails fast instead of holding the request.
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CACHES = {
+    # Strict: a Redis error reaches the caller. Used by DRF's throttling.
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": env.str("CACHE_URL", default="redis://127.0.0.1:6379/1"),
+        "LOCATION": CACHE_URL,
         "TIMEOUT": 300,
-    }
+        "OPTIONS": _REDIS_TIMEOUTS,
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL
@@ -129,7 +143,24 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers wait for Redis as long as it takes (the default gives up after 100 attempts), then
+# resume consuming by themselves. A task running when the connection is lost is cancelled and
+# delivered again (tasks are idempotent), rather than finishing unacknowledged.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+# One beat: RedBeat keeps the schedule in Redis and only the beat holding its lock sends tasks; a
+# second beat process waits as a standby (portal/beat.py, docs/operations.md). The lock is renewed
+# on every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds apart) and lapses
+# CELERY_REDBEAT_LOCK_TIMEOUT seconds after a beat died without releasing it.
+CELERY_BEAT_SCHEDULER = "portal.beat.Scheduler"
+CELERY_REDBEAT_REDIS_URL = REDIS_URL
+CELERY_REDBEAT_KEY_PREFIX = "redbeat:"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 30
+CELERY_REDBEAT_LOCK_TIMEOUT = 150
+# Beat answers `celery inspect ping -d celerybeat@HOST` while it ticks (the compose health check).
+CELERY_BEAT_ENABLE_REMOTE_CONTROL = True
 # The beat schedule lives here; each capability adds its periodic tasks.
 CELERY_BEAT_SCHEDULE: dict = {
     # warkop: mark stale kiosks once a day at WARKOP_STALE_CHECK_TIME (HH:MM, Asia/Jakarta).
@@ -161,6 +192,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expires": 12 * 3600},
     },
 }
+
+# --- Backups (portal/backups.py, docs/operations.md) -------------------------------------------
+# `manage.py backup`, and the beat entry "portal-backup" daily at BACKUP_TIME (HH:MM,
+# Asia/Jakarta; empty: no beat entry, e.g. when cron runs the command), write archives of the
+# database and the media files into BACKUP_DIR and keep the newest BACKUP_KEEP (0: all);
+# `manage.py restore` reads them. Put BACKUP_DIR on another disk than the database, and copy the
+# archives off the server.
+BACKUP_DIR = env.str("BACKUP_DIR", default="") or str(BASE_DIR / "var" / "backups")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+BACKUP_TIME = env.str("BACKUP_TIME", default="02:00")
+if BACKUP_TIME:
+    CELERY_BEAT_SCHEDULE["portal-backup"] = {
+        "task": "portal.tasks.backup_portal",
+        "schedule": crontab(hour=BACKUP_TIME.split(":")[0], minute=BACKUP_TIME.split(":")[1]),
+        "options": {"expires": 6 * 3600},
+    }
 
 # --- Auth --------------------------------------------------------------------------------------
 # django-axes' backend comes first: it refuses logins that are locked out (portal/auth.py).
@@ -352,7 +399,9 @@ PROGRAMME_DEFAULT_START = env.str("PROGRAMME_DEFAULT_START", default="")
 # Where django.core.mail.backends.filebased.EmailBackend writes mails (tests read them there).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var" / "mail")
 # The portal's address, for links in e-mails sent by Celery tasks (no request to build them from).
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+# Empty: the local development server on PORT (`make run` exports it in step with PORT).
+_port = env.int("PORT", default=8000)
+PORTAL_URL = env.str("PORTAL_URL", default="") or f"http://127.0.0.1:{_port}"
 
 # --- coverage ----------------------------------------------------------------------------------
 # Coverage surveys (coverage/): the connectivity thresholds are rules written in

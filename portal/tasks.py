@@ -1,16 +1,20 @@
-"""Celery tasks of the portal app: the programme's daily evaluation, its notification e-mails and
-the weekly digest. Tasks take ids and dates, are idempotent (the snapshot, notification and
-digest tables each have a unique constraint) and retry on database or mail errors."""
+"""Celery tasks of the portal app: the programme's daily evaluation, its notification e-mails,
+the weekly digest and the daily backup. Tasks take ids and dates, are idempotent (the snapshot,
+notification and digest tables each have a unique constraint) and retry on database or mail
+errors."""
 
 import datetime
 import logging
 import smtplib
+from pathlib import Path
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from . import services
+from . import backups, services
+from .backups import BackupError
 from .models import Programme
 
 logger = logging.getLogger(__name__)
@@ -79,3 +83,23 @@ def send_weekly_digest(programme_id: int | None = None, week: str | None = None)
         "sent": digest is not None,
         "recipients": digest.recipients if digest else 0,
     }
+
+
+@shared_task(
+    acks_late=False,  # taken once: a worker lost mid-backup is not followed by a second copy
+    autoretry_for=(OperationalError, BackupError),
+    retry_backoff=300,
+    max_retries=3,
+    soft_time_limit=3 * 3600,
+    time_limit=3 * 3600 + 300,
+)
+def backup_portal() -> dict:
+    """The daily beat entry (BACKUP_TIME): an archive of the database and the media files in
+    BACKUP_DIR, the oldest beyond BACKUP_KEEP removed (portal/backups.py). Running it twice only
+    writes two archives."""
+    result = backups.backup_create(
+        directory=Path(settings.BACKUP_DIR),
+        keep=settings.BACKUP_KEEP,
+        media_root=Path(settings.MEDIA_ROOT),
+    )
+    return result.as_dict()

@@ -66,3 +66,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+# An uncaught database-connection error answers 503 with Retry-After (portal/resilience.py), and
+# is logged as such; any other error keeps Django's 500 page.
+handler500 = "portal.resilience.server_error"

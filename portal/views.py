@@ -21,7 +21,7 @@ from villages.models import (
 from villages.views import HOME_PROVINCE, district_map_config, registry_page
 from warkop.selectors import dashboard_section as warkop_dashboard_section
 
-from .health import check_broker, check_database, may_see_details
+from .health import check_broker, check_cache, check_database, may_see_details
 from .programme_views import dashboard_programme
 
 
@@ -75,13 +75,13 @@ def dashboard(request):
 @never_cache
 @require_GET
 def healthz(request):
-    """200 when the database and the broker answer, 503 when either is down. The body says only
-    that, except to staff and holders of HEALTH_TOKEN: for them the state of each part, with the
-    PostGIS version and timings (portal.health.may_see_details)."""
-    database = check_database()
-    broker = check_broker()
-    ok = database["ok"] and broker["ok"]
-    body = {"status": "ok" if ok else "unavailable"}
+    """200 when the database, the broker and the cache answer, else 503 naming the parts that are
+    down (`down`). Versions, timings and errors only for staff and holders of HEALTH_TOKEN
+    (portal.health.may_see_details)."""
+    parts = {"database": check_database(), "broker": check_broker(), "cache": check_cache()}
+    down = [name for name, state in parts.items() if not state["ok"]]
+    body = {"status": "unavailable", "down": down} if down else {"status": "ok"}
     if may_see_details(request):
-        body.update(database=database, broker=broker)
+        body.update(parts)
+    ok = not down
     return JsonResponse(body, status=200 if ok else 503)

@@ -3,11 +3,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${VENV:-.venv}/bin/python
-PORT=${PORT:-8000}
-HOST=${HOST:-127.0.0.1}
 DATA=villages/data/bengkulu
 
 bash scripts/dotenv.sh
+# The port, database and Redis come from the environment, else from .env (as the portal reads
+# them); e-mail links (PORTAL_URL) follow the port unless .env names another address.
+PORT=$(bash scripts/dotenv_get.sh PORT 8000)
+HOST=$(bash scripts/dotenv_get.sh HOST 127.0.0.1)
+portal_url=$(bash scripts/dotenv_get.sh PORTAL_URL)
+case "$portal_url" in
+  "" | http://127.0.0.1:* | http://localhost:* | "http://[::1]:"*) portal_url="http://$HOST:$PORT" ;;
+esac
+export PORT PORTAL_URL=$portal_url
+database_url=$(bash scripts/dotenv_get.sh DATABASE_URL postgis://postgres@127.0.0.1:5432/bengkulu_portal)
+echo "==> database ${database_url##*/}, broker $(bash scripts/dotenv_get.sh REDIS_URL redis://127.0.0.1:6379/0)," \
+  "cache $(bash scripts/dotenv_get.sh CACHE_URL redis://127.0.0.1:6379/1), port $PORT"
 bash scripts/system.sh
 $PY scripts/ensure_db.py
 $PY manage.py migrate --noinput -v 0
@@ -33,10 +43,12 @@ trap stop_bg EXIT INT TERM
 echo "==> starting Celery worker and beat (logs in var/log/)"
 ${VENV:-.venv}/bin/celery -A portal worker --loglevel=INFO --concurrency=2 \
   --pidfile=var/run/worker.pid --logfile=var/log/worker.log --detach
-${VENV:-.venv}/bin/celery -A portal beat --loglevel=INFO --schedule=var/run/celerybeat-schedule \
+# One beat per Redis: the beat's lock (RedBeat, docs/operations.md) keeps a second one waiting.
+${VENV:-.venv}/bin/celery -A portal beat --loglevel=INFO \
   --pidfile=var/run/beat.pid --logfile=var/log/beat.log --detach
 
 echo
 echo "  Portal: http://$HOST:$PORT/   (API docs: http://$HOST:$PORT/api/docs/)"
+echo "  Backups: $PY manage.py backup  /  $PY manage.py restore latest --check"
 echo
 $PY manage.py runserver "$HOST:$PORT"

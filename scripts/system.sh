@@ -37,11 +37,13 @@ pg_version() {
   fi
 }
 
+# ldconfig lives in /sbin, which a non-root user's PATH often lacks.
+LDCONFIG=$(command -v ldconfig || echo /sbin/ldconfig)
 need=()
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
-ldconfig -p 2>/dev/null | grep -q 'libgdal\.so' || need+=(gdal-bin libgdal-dev)
-ldconfig -p 2>/dev/null | grep -q 'libgeos_c\.so' || need+=(libgeos-c1v5)
+$LDCONFIG -p 2>/dev/null | grep -q 'libgdal\.so' || need+=(gdal-bin libgdal-dev)
+$LDCONFIG -p 2>/dev/null | grep -q 'libgeos_c\.so' || need+=(libgeos-c1v5)
 command -v redis-server >/dev/null 2>&1 || command -v redis-cli >/dev/null 2>&1 || need+=(redis-server)
 ver=$(pg_version)
 if [ -z "$ver" ]; then

@@ -5,8 +5,10 @@ cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 bash scripts/dotenv.sh
 # Tests use Redis databases of their own, so a `make run` worker never takes their tasks.
-export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/14}
-export CACHE_URL=${TEST_CACHE_URL:-redis://127.0.0.1:6379/15}
+# Their numbers come from the environment, else from .env (TEST_REDIS_URL, TEST_CACHE_URL).
+REDIS_URL=$(bash scripts/dotenv_get.sh TEST_REDIS_URL redis://127.0.0.1:6379/14)
+CACHE_URL=$(bash scripts/dotenv_get.sh TEST_CACHE_URL redis://127.0.0.1:6379/15)
+export REDIS_URL CACHE_URL
 bash scripts/system.sh --browser
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .

@@ -3,13 +3,13 @@ connection. Choose a service and a village (searched by name) or "near me" (the 
 posted as lat/lng); get the kiosks offering it, nearest first, with distance, hours and fee. The
 map is optional: the page works without JavaScript, and the map's scripts load only on request.
 
-Anonymous use is throttled per address in the cache (FINDER_RATE_PER_MINUTE)."""
+Anonymous use is throttled per address (FINDER_RATE_PER_MINUTE) by portal.ratelimit: while Redis is
+down the finder answers unthrottled."""
 
 import json
 
 from django.conf import settings
 from django.contrib.gis.geos import Point
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from payments.models import ServiceCategory
+from portal import ratelimit
 from portal.auth import client_address
 from villages.models import Village
 
@@ -30,16 +31,13 @@ VILLAGE_CHOICES_LIMIT = 15
 
 
 def throttled(request) -> bool:
-    """Count this search for the visitor's address; True past FINDER_RATE_PER_MINUTE a minute."""
-    key = f"finder-rate:{client_address(request)}"
-    if cache.add(key, 1, timeout=60):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=60)
-        return False
-    return count > settings.FINDER_RATE_PER_MINUTE
+    """Count this search for the visitor's address; True past FINDER_RATE_PER_MINUTE a minute
+    (portal.ratelimit: open, with a logged warning, while Redis is down)."""
+    return bool(
+        ratelimit.hit(
+            f"finder:{client_address(request)}", limit=settings.FINDER_RATE_PER_MINUTE, window=60
+        )
+    )
 
 
 class Search:

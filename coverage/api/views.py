@@ -5,6 +5,7 @@ queryset goes through `portal.scopes.scoped`; who sees what: docs/data-protectio
 import json
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -96,11 +97,17 @@ class SurveyViewSet(
             request.auth is None and request.headers.get("X-Survey-Source") == Source.FIELD_APP
         )
         try:
-            survey, created = services.survey_submit(
-                data=serializer.to_input(),
-                by=request.user,
-                source=Source.FIELD_APP if from_field_form else Source.API,
-            )
+            # The answer is read and serialized before the survey is committed: a 201 means
+            # stored, and a failure after the write (the database going away) stores nothing,
+            # so the client's retry with the same UUID is never a survey it was told had failed.
+            with transaction.atomic():
+                survey, created = services.survey_submit(
+                    data=serializer.to_input(),
+                    by=request.user,
+                    source=Source.FIELD_APP if from_field_form else Source.API,
+                )
+                survey = self.get_queryset().get(pk=survey.pk) if created else survey
+                body = self.get_serializer(survey).data
         except services.SurveyConflict as conflict:
             return Response(
                 {
@@ -114,8 +121,6 @@ class SurveyViewSet(
             )
         except ValidationError as error:
             raise _validation_error(error) from error
-        survey = self.get_queryset().get(pk=survey.pk) if created else survey
-        body = self.get_serializer(survey).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")})

@@ -60,10 +60,10 @@ def test_env_example_lists_every_variable_the_settings_read():
 def test_docker_compose_defines_the_production_stack():
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"postgis", "redis", "web", "worker", "beat"}
+    assert set(services) == {"postgis", "redis", "web", "worker", "beat", "backup"}
     assert services["postgis"]["image"].startswith("postgis/postgis:")
     assert services["redis"]["image"].startswith("redis:")
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "beat", "backup"):
         service = services[name]
         assert service["build"] == "."
         env = service["environment"]
@@ -80,10 +80,20 @@ def test_docker_compose_defines_the_production_stack():
     assert "/healthz/" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
+    # One beat (RedBeat keeps its schedule in Redis, no schedule file); alive while it answers.
+    assert not any("--schedule" in part for part in services["beat"]["command"])
+    assert "celerybeat@" in " ".join(services["beat"]["healthcheck"]["test"])
+    # Backups: the worker (beat's daily job) and the backup tool share media and backups.
+    for name in ("worker", "backup"):
+        assert {"media:/app/media", "backups:/app/var/backups"} <= set(services[name]["volumes"])
+    assert services["backup"]["profiles"] == ["tools"]
+    assert services["backup"]["command"] == ["python", "manage.py", "backup"]
+    assert services["worker"]["environment"]["BACKUP_DIR"] == "/app/var/backups"
     assert "pgdata:/var/lib/postgresql/data" in services["postgis"]["volumes"]
-    assert {"pgdata", "redisdata", "media", "beat"} <= set(compose["volumes"])
+    assert {"pgdata", "redisdata", "media", "backups"} <= set(compose["volumes"])
     dockerfile = (REPO / "Dockerfile").read_text()
     assert "gdal-bin" in dockerfile and "collectstatic" in dockerfile
+    assert "postgresql-client" in dockerfile  # pg_dump / pg_restore for manage.py backup
 
 
 def test_no_asset_comes_from_a_cdn():

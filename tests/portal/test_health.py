@@ -57,7 +57,7 @@ def test_healthz_503_when_broker_is_down(client, settings):
     settings.CELERY_BROKER_URL = BROKER_DOWN
     response = client.get("/healthz/")
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable"}
+    assert response.json() == {"status": "unavailable", "down": ["broker"]}
     client.force_login(UserFactory(role=Role.PROVINCIAL_STAFF))
     response = client.get("/healthz/")
     assert response.status_code == 503
@@ -97,4 +97,7 @@ def test_healthz_503_when_database_is_down():
     assert result["status"] == 503
     assert result["body"]["database"]["ok"] is False
     assert result["body"]["broker"]["ok"] is True
-    assert run_healthz() == {"status": 503, "body": {"status": "unavailable"}}
+    assert run_healthz() == {
+        "status": 503,
+        "body": {"status": "unavailable", "down": ["database"]},
+    }
