@@ -356,7 +356,7 @@ def import_surveys(request):
                     result = importers.import_outbox(content=upload.read(), by=request.user)
                 else:
                     result = importers.import_surveys(
-                        name=upload.name, content=upload.read(), by=request.user
+                        name=upload.name, content=upload, by=request.user
                     )
             except importers.SurveyImportError as error:
                 errors = error.errors

@@ -66,3 +66,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+# A request refused before its view (too large, too many fields): the reason, 413 or 400.
+handler400 = "portal.error_views.bad_request"

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from .. import services
@@ -15,6 +15,7 @@ from ..filtersets import MilestoneFilterSet, ProgrammeSnapshotFilterSet
 from ..models import ApiToken, Milestone, MilestoneKind, NonWorkingDay, Programme, ProgrammeSnapshot
 from ..programme import WorkingCalendar
 from ..programme_forms import MilestoneRecordForm
+from .parsers import JSONParser
 from .views import ScopedReadOnlyViewSet
 
 
