@@ -183,7 +183,7 @@ def _read_csv(file, limits: TableLimits) -> Iterator[tuple[int, list]]:
         newline="",
     )
     max_line = limits.max_columns * (limits.max_cell_chars + 3) + 2
-    state = {"line": 0}
+    state = {"line": 0, "given": 0}  # lines read; lines handed to the csv reader
 
     def lines() -> Iterator[str]:
         while True:
@@ -206,10 +206,15 @@ def _read_csv(file, limits: TableLimits) -> Iterator[tuple[int, list]]:
     source = lines()
     first = next(source, "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(_chain(first, source), delimiter=delimiter)
+    def given() -> Iterator[str]:
+        for line in _chain(first, source):
+            state["given"] += 1
+            yield line
+
+    reader = csv.reader(given(), delimiter=delimiter)
     header = None
     while True:
-        start = state["line"] + 1  # a quoted cell may span lines: report where the row starts
+        start = state["given"] + 1  # a quoted cell may span lines: report where the row starts
         try:
             row = next(reader)
         except StopIteration:

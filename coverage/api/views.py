@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api.parsers import JSONParser
+from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
 from portal.api.views import ScopedViewSetMixin
 from portal.scopes import regency_scope
 from villages.models import Village
@@ -194,7 +195,7 @@ class SurveyViewSet(
         )
 
 
-class BBoxSerializer(serializers.Serializer):
+class BBoxSerializer(BoundedSerializer):
     bbox = serializers.CharField()
     zoom = serializers.IntegerField(min_value=0, max_value=22)
 
@@ -284,7 +285,7 @@ class ViewSurveys(permissions.BasePermission):
         return request.user.has_perm("coverage.view_survey")
 
 
-class ConnectivitySerializer(serializers.ModelSerializer):
+class ConnectivitySerializer(BoundedModelSerializer):
     district = serializers.CharField(source="district_id", read_only=True)
     connectivity = serializers.CharField()
     survey_count = serializers.IntegerField()

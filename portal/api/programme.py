@@ -16,10 +16,11 @@ from ..models import ApiToken, Milestone, MilestoneKind, NonWorkingDay, Programm
 from ..programme import WorkingCalendar
 from ..programme_forms import MilestoneRecordForm
 from .parsers import JSONParser
+from .serializers import BoundedModelSerializer, BoundedSerializer
 from .views import ScopedReadOnlyViewSet
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(BoundedModelSerializer):
     end_date = serializers.SerializerMethodField()
     day = serializers.SerializerMethodField(help_text="Working day n today (0 before the start).")
 
@@ -54,7 +55,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return self._calendar(programme).day_number(timezone.localdate())
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(BoundedModelSerializer):
     responsible_person = serializers.SlugRelatedField(slug_field="username", read_only=True)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     has_evidence_document = serializers.SerializerMethodField()
@@ -89,14 +90,14 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return bool(milestone.evidence_file)
 
 
-class MilestoneRecordSerializer(serializers.Serializer):
+class MilestoneRecordSerializer(BoundedSerializer):
     done_on = serializers.DateField()
     evidence_file = serializers.FileField(required=False)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class SnapshotSerializer(BoundedModelSerializer):
     class Meta:
         model = ProgrammeSnapshot
         fields = [
