@@ -81,12 +81,13 @@ class ColumnBoundsMixin:
     def get_fields(self):
         fields = super().get_fields()
         model = getattr(getattr(self, "Meta", None), "model", None)
-        for field in fields.values():
+        for name, field in fields.items():
             if field.read_only or not isinstance(
                 field, serializers.IntegerField | serializers.DecimalField
             ):
                 continue
-            bounds = column_range(_model_field(model, field.source))
+            # `source` is set when the field is bound, after this: until then, its name
+            bounds = column_range(_model_field(model, field.source or name))
             if bounds is None:
                 if not isinstance(field, serializers.IntegerField):
                     continue

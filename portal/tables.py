@@ -206,6 +206,7 @@ def _read_csv(file, limits: TableLimits) -> Iterator[tuple[int, list]]:
     source = lines()
     first = next(source, "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
+
     def given() -> Iterator[str]:
         for line in _chain(first, source):
             state["given"] += 1

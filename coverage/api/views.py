@@ -2,6 +2,7 @@
 connectivity. Every queryset goes through `portal.scopes.scoped`."""
 
 import json
+import math
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -204,6 +205,8 @@ class BBoxSerializer(BoundedSerializer):
             west, south, east, north = (float(part) for part in value.split(","))
         except ValueError as exc:
             raise serializers.ValidationError(_("bbox is west,south,east,north.")) from exc
+        if not all(math.isfinite(part) for part in (west, south, east, north)):
+            raise serializers.ValidationError(_("bbox is west,south,east,north."))
         west, east = max(west, -180.0), min(east, 180.0)
         south, north = max(south, -85.0), min(north, 85.0)
         if west >= east or south >= north:
