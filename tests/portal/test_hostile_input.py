@@ -256,13 +256,18 @@ def test_every_numeric_api_input_is_bounded(cls):
 def test_upload_larger_than_the_limit_is_a_413_page_and_json(officer, settings, client):
     settings.UPLOAD_MAX_MB = 1
     client.force_login(officer)
+
     def big():
         return SimpleUploadedFile("big.csv", b"x" * (1024 * 1024 + 1))
 
-    response = client.post("/coverage/import/", {"file": big()}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/coverage/import/", {"file": big()})
     assert response.status_code == 413
-    assert "1 MB" in response.content.decode()
-    response = client.post("/api/v1/surveys/", {"notes": "x", "image": big()})
+    page = response.content.decode()
+    assert "Permintaan ditolak" in page  # the portal's page, in Indonesian
+    assert "Unggahan lebih besar dari 1 MB." in page
+    response = client.post(
+        "/api/v1/surveys/", {"notes": "x", "image": big()}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 413, response.content
     assert response.json() == {"detail": "The upload is larger than 1 MB."}
 
