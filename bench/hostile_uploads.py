@@ -6,13 +6,16 @@ Usage (from the repository root)::
 
 Generates the hostile files of tests/hostile_files.py (a 1.6 kB XLSX declaring A1:XFD1048576
 with a cell at row 1,048,576; a 10 MB CSV of blank lines; a 300 kB XLSX holding one 300 MB
-shared string; a 1,000,000-row XLSX, and one of 500,000 rows that fits the unpacked limit),
+shared string; a 1,000,000-row XLSX, and one of 500,000 rows that fits the unpacked limit; and
+the largest files the limits accept: 5,000 rows of 37 distinct 210-character inline texts, 47.7
+MB unpacked, and 200,000 distinct 200-character shared texts),
 then, per round and file, starts a fresh Python process that sets Django up (all apps loaded,
 as a gunicorn worker has them) and calls `coverage.importers.import_surveys` on the file.
 The child reports the time of the call and its peak resident memory (VmHWM, from
 /proc/self/status: the whole process, Django included). A child with no file gives the
-baseline. Prints per-round figures and medians. No database is touched: every file is refused
-while it is read.
+baseline. Prints per-round figures and medians. No database is touched: every hostile file is
+refused while it is read; the accepted ones are read and held (all their rows, as the import
+holds them before it validates them), not validated.
 
 `--child [FILE]` is that child (used by tests/coverage/test_import_hostile.py too).
 """
@@ -38,7 +41,7 @@ def peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def child(path: str | None) -> None:
+def child(path: str | None, read_only: bool = False) -> None:
     sys.path.insert(0, str(REPO))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
@@ -55,7 +58,11 @@ def child(path: str | None) -> None:
         started = time.perf_counter()
         try:
             with open(path, "rb") as file, translation.override("en"):
-                importers.import_surveys(name=Path(path).name, content=file, by=user)
+                if read_only:  # what the import holds before it validates: every row, read
+                    rows = list(importers.read_rows(Path(path).name, file))
+                    error = f"accepted: {len(rows):,} rows read and held"
+                else:
+                    importers.import_surveys(name=Path(path).name, content=file, by=user)
         except importers.SurveyImportError as refused:
             error = "; ".join(
                 f"line {line}: {message}" if line else message for line, message in refused.errors
@@ -64,8 +71,9 @@ def child(path: str | None) -> None:
     print(json.dumps({"error": error, "seconds": seconds, "peak_rss_mb": peak_rss_mb()}))
 
 
-def run_child(path) -> dict:
+def run_child(path, read_only=False) -> dict:
     command = [sys.executable, __file__, "--child"] + ([str(path)] if path else [])
+    command += ["--read-only"] if read_only else []
     done = subprocess.run(command, capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -75,9 +83,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", help="write the files here (kept)")
     parser.add_argument("--child", nargs="?", const="", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--read-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child is not None:
-        child(args.child or None)
+        child(args.child or None, args.read_only)
         return
 
     sys.path.insert(0, str(REPO))
@@ -96,12 +105,26 @@ def main() -> None:
     name = "half-million-rows.xlsx"
     files[name] = hostile_files.xlsx_million_rows(folder / name, rows=500_000)
     print(f"generated {name}: {files[name].stat().st_size:,} bytes")
+    # The largest files the limits accept: read (not validated, no database) and held.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from coverage.importers import TEMPLATE_COLUMNS
+
+    accepted = {
+        "accepted-5000-rows-inline-texts.xlsx": hostile_files.xlsx_largest_inline,
+        "accepted-200000-shared-texts.xlsx": hostile_files.xlsx_most_shared_strings,
+    }
+    for name, make in accepted.items():
+        files[name] = make(folder / name, TEMPLATE_COLUMNS)
+        print(f"generated {name}: {files[name].stat().st_size:,} bytes")
 
     results: dict[str, list[dict]] = {"(baseline: Django set up, no import)": []}
     for round_number in range(1, args.rounds + 1):
         results["(baseline: Django set up, no import)"].append(run_child(None))
         for name, path in files.items():
-            figures = run_child(path)
+            figures = run_child(path, read_only=name.startswith("accepted"))
             results.setdefault(name, []).append(figures)
             print(
                 f"round {round_number} {name}: {figures['seconds']:.3f} s, "

@@ -89,16 +89,16 @@ def _xlsx(path: Path, sheet_parts, shared_strings_parts=None) -> Path:
 
 
 def xlsx_declared_huge(path: Path) -> Path:
-    """~1 kB: the sheet declares A1:XFD1048576 and holds a header and one cell at row 1048576."""
-    return _xlsx(
-        path,
-        [
-            _sheet_start("A1:XFD1048576"),
-            _header_row(),
-            '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>',
-            SHEET_END,
-        ],
-    )
+    """~5 kB, written by openpyxl (as Excel would read it): a header, and one cell at XFD1048576,
+    so the sheet declares the dimension A1:XFD1048576."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet["XFD1048576"] = "x"
+    book.save(path)
+    return path
 
 
 def xlsx_huge_string(path: Path, megabytes: int = 300) -> Path:
@@ -154,3 +154,105 @@ HOSTILE = {
     "shared-string-300MB.xlsx": xlsx_huge_string,
     "million-rows.xlsx": xlsx_million_rows,
 }
+
+
+# --- The largest files the limits accept (for the memory figures of bench/hostile_uploads.py) ---
+
+_WORDS = [
+    "sinyal",
+    "desa",
+    "balai",
+    "menara",
+    "kantor",
+    "jalan",
+    "warung",
+    "kopi",
+    "pasar",
+    "sekolah",
+    "masjid",
+    "sawah",
+    "kebun",
+    "sungai",
+    "bukit",
+    "pantai",
+]
+
+
+def _column(index: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _text(random, row: int, column: int, chars: int) -> str:
+    words = " ".join(random.choice(_WORDS) for _ in range(chars // 5))
+    return f"r{row}c{column} {words}"[:chars]
+
+
+def xlsx_largest_inline(path: Path, columns, rows: int = 5000, chars: int = 210) -> Path:
+    """A header of `columns` and `rows` rows whose every cell is a distinct inline text of
+    `chars` characters: ~48 MB unpacked (under the 50 MB limit), ~7 MB packed (under 10 MB)."""
+    import random as _random
+
+    random = _random.Random(1)
+
+    def sheet():
+        yield _sheet_start()
+        yield (
+            "<row r='1'>"
+            + "".join(
+                f'<c r="{_column(i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                for i, name in enumerate(columns)
+            )
+            + "</row>"
+        )
+        for row in range(2, rows + 2):
+            yield (
+                f"<row r='{row}'>"
+                + "".join(
+                    f'<c r="{_column(i)}{row}" t="inlineStr"><is><t>'
+                    f"{_text(random, row, i, chars)}</t></is></c>"
+                    for i in range(len(columns))
+                )
+                + "</row>"
+            )
+        yield SHEET_END
+
+    return _xlsx(path, sheet())
+
+
+def xlsx_most_shared_strings(path: Path, columns, strings: int = 200_000, chars: int = 200):
+    """`strings` distinct shared texts of `chars` characters (the most the limits accept for
+    20,000 rows), 5,000 rows using them."""
+    import random as _random
+
+    random = _random.Random(2)
+
+    def table():
+        yield f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{SPREADSHEET_NS}">'
+        for number in range(strings):
+            yield f"<si><t>{_text(random, number, 0, chars)}</t></si>"
+        yield "</sst>"
+
+    def sheet():
+        yield _sheet_start()
+        yield (
+            "<row r='1'>"
+            + "".join(
+                f'<c r="{_column(i)}1" t="inlineStr"><is><t>{name}</t></is></c>'
+                for i, name in enumerate(columns)
+            )
+            + "</row>"
+        )
+        for row in range(2, 5002):
+            yield (
+                f"<row r='{row}'>"
+                + "".join(
+                    f'<c r="{_column(i)}{row}" t="s"><v>{(row * 37 + i) % strings}</v></c>'
+                    for i in range(len(columns))
+                )
+                + "</row>"
+            )
+        yield SHEET_END
+
+    return _xlsx(path, sheet(), table())
