@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from portal.tables import TableError, read_table
+from portal.tables import number as grouped
 from portal.uploads import JSONTooDeep, check_json
 from villages.models import Village
 
@@ -102,7 +103,7 @@ def max_surveys() -> int:
 
 
 def _surveys_limit() -> dict:
-    return {"n": f"{max_surveys():,}"}
+    return {"n": grouped(max_surveys())}
 
 
 def normalise_header(name) -> str:

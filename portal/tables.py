@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from xml.parsers import expat
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import get_column_letter
@@ -111,6 +112,11 @@ def _size(file) -> int:
     return size
 
 
+def number(value: int) -> str:
+    """A count for a message, grouped the way the active language writes it (20.000, 20,000)."""
+    return number_format(value, force_grouping=True)
+
+
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):g}"
 
@@ -118,7 +124,7 @@ def _mb(size: int) -> str:
 def _too_many_rows(limits: TableLimits, line: int) -> TableError:
     return TableError(
         _("The file has more than %(limit)s rows (blank rows count): split it.")
-        % {"limit": f"{limits.max_rows:,}"},
+        % {"limit": number(limits.max_rows)},
         line=line,
     )
 
@@ -126,14 +132,14 @@ def _too_many_rows(limits: TableLimits, line: int) -> TableError:
 def _too_long(limits: TableLimits, line: int, column: str) -> TableError:
     return TableError(
         _("%(column)s: the cell holds more than %(limit)s characters.")
-        % {"column": column, "limit": f"{limits.max_cell_chars:,}"},
+        % {"column": column, "limit": number(limits.max_cell_chars)},
         line=line,
     )
 
 
 def _too_wide(limits: TableLimits, line: int) -> TableError:
     return TableError(
-        _("The row has more than %(limit)s columns.") % {"limit": f"{limits.max_columns:,}"},
+        _("The row has more than %(limit)s columns.") % {"limit": number(limits.max_columns)},
         line=line,
     )
 
@@ -196,7 +202,8 @@ def _read_csv(file, limits: TableLimits) -> Iterator[tuple[int, list]]:
                 raise _too_many_rows(limits, line_number)
             if len(line) > max_line:
                 raise TableError(
-                    _("The line is longer than %(limit)s characters.") % {"limit": f"{max_line:,}"},
+                    _("The line is longer than %(limit)s characters.")
+                    % {"limit": number(max_line)},
                     line=line_number,
                 )
             if _NOT_UTF8.search(line):
@@ -312,7 +319,7 @@ def _open_zip(file, limits: TableLimits) -> zipfile.ZipFile:
                 )
                 % {
                     "part": member.filename[:100],
-                    "ratio": f"{member.file_size // max(member.compress_size, 1):,}",
+                    "ratio": number(member.file_size // max(member.compress_size, 1)),
                 }
             )
         total += member.file_size
@@ -463,7 +470,7 @@ def _date_styles(archive: zipfile.ZipFile, part: str | None) -> set[int]:
             if len(formats) >= MAX_CELL_FORMATS:
                 raise TableError(
                     _("The XLSX file has more than %(limit)s cell formats.")
-                    % {"limit": f"{MAX_CELL_FORMATS:,}"}
+                    % {"limit": number(MAX_CELL_FORMATS)}
                 )
             try:
                 formats.append(int(attrs.get("numFmtId", "0")))
@@ -497,7 +504,7 @@ def _shared_strings(archive, part: str | None, limits: TableLimits) -> list:
             if len(strings) >= limit:
                 raise TableError(
                     _("The XLSX file holds more than %(limit)s different texts.")
-                    % {"limit": f"{limit:,}"}
+                    % {"limit": number(limit)}
                 )
             state.update(depth=1, size=0, pieces=[], phonetic=0)
         elif tag == "rPh":

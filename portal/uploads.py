@@ -16,6 +16,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.uploadhandler import FileUploadHandler
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 
@@ -68,7 +69,8 @@ def check_json(data: bytes, *, max_depth: int | None = None, max_items: int | No
             break
         if max_items is not None and items > max_items:
             raise JSONTooDeep(
-                _("The JSON holds more than %(limit)s values.") % {"limit": f"{max_items:,}"}
+                _("The JSON holds more than %(limit)s values.")
+                % {"limit": number_format(max_items, force_grouping=True)}
             )
         if token in (b"[", b"{"):
             depth += 1
