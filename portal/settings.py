@@ -342,6 +342,8 @@ PROGRAMME_TREND_DAYS = env.int("PROGRAMME_TREND_DAYS", default=10)
 # Start date of the default programme seeded by the migration (YYYY-MM-DD; empty: the day of
 # the migration). Staff change it on the programme page.
 PROGRAMME_DEFAULT_START = env.str("PROGRAMME_DEFAULT_START", default="")
+# Largest evidence document of a milestone (MB); a request is limited to UPLOAD_MAX_MB in all.
+PROGRAMME_EVIDENCE_MAX_MB = env.int("PROGRAMME_EVIDENCE_MAX_MB", default=20)
 # Where django.core.mail.backends.filebased.EmailBackend writes mails (tests read them there).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var" / "mail")
 # The portal's address, for links in e-mails sent by Celery tasks (no request to build them from).

@@ -291,3 +291,37 @@ def test_coverage_map_bbox_of_non_numbers_is_a_400(officer):
     for bbox in ("nan,nan,nan,nan", "inf,-inf,inf,-inf", "1e999,0,1,1"):
         response = client.get("/api/v1/coverage/map/", {"bbox": bbox, "zoom": 10})
         assert response.status_code == 400, (bbox, response.content)
+
+
+def test_the_request_limit_leaves_room_for_every_upload(settings):
+    """Each upload's own limit is reached before the request's (with room for the form)."""
+    from coverage.validators import MAX_PHOTO_BYTES
+
+    largest = max(
+        settings.IMPORT_MAX_MB,
+        settings.PROGRAMME_EVIDENCE_MAX_MB,
+        settings.WARKOP_PHOTO_MAX_MB,
+        MAX_PHOTO_BYTES / (1024 * 1024),
+    )
+    assert largest + 1 <= settings.UPLOAD_MAX_MB
+
+
+def test_milestone_evidence_beyond_its_limit_is_a_form_error(staff_client, settings, tmp_path):
+    from portal import services
+    from portal.models import Milestone
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.PROGRAMME_EVIDENCE_MAX_MB = 1
+    programme = ProgrammeFactory(start_date=datetime.date(2026, 11, 2))
+    services.programme_make_current(programme=programme)
+    milestone = MilestoneFactory(programme=programme, due_day=10)
+    document = SimpleUploadedFile("sk.pdf", b"%PDF-1.4 " + b"x" * (1024 * 1024))
+    response = staff_client.post(
+        f"/programme/milestones/{milestone.pk}/record/",
+        {"done_on": "2026-11-03", "evidence_file": document},
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["evidence_file"]
+    assert "1 MB" in response.context["form"].errors["evidence_file"][0]
+    assert Milestone.objects.get(pk=milestone.pk).done_on is None
+    assert not list(tmp_path.rglob("*.pdf"))
