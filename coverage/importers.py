@@ -163,23 +163,27 @@ def _choice(row, name, choices, errors, *, required=True, default=""):
 
 
 def _number(row, name, errors, kind=int, low=None, high=None):
+    """The cell as `kind`, checked against low…high while it is still a Decimal: "NaN",
+    "Infinity" and "1e999999999" (an integer of a billion digits) never become numbers."""
     text = _text(row, name).replace(",", ".")
     if not text:
         return None
     try:
-        value = kind(decimal.Decimal(text)) if kind is int else kind(text)
+        number = decimal.Decimal(text)
     except (ValueError, decimal.InvalidOperation):
+        number = None
+    if number is None or not number.is_finite():
         errors.append(
             _("%(column)s: “%(value)s” is not a number.") % {"column": name, "value": text}
         )
         return None
-    if (low is not None and value < low) or (high is not None and value > high):
+    if (low is not None and number < low) or (high is not None and number > high):
         errors.append(
             _("%(column)s: %(value)s is outside %(low)s…%(high)s.")
             % {"column": name, "value": text, "low": low, "high": high}
         )
         return None
-    return value
+    return number if kind is decimal.Decimal else kind(number)
 
 
 def _when(row, errors):

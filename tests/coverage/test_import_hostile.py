@@ -287,3 +287,24 @@ def test_an_outbox_file_still_imports(officer):
 
     result = import_outbox(content=outbox_bytes((payload(), "petugas", [])), by=officer)
     assert result.created == 1
+
+
+def test_numbers_that_are_not_finite_or_absurdly_large_are_refused_at_once(officer):
+    """ "1e999999999" would be an integer of a billion digits (minutes of work, gigabytes);
+    NaN would pass every range check. Both are refused as the cell's problem."""
+    rows = [
+        dict(ROW, _gps_precision="1e999999999"),
+        dict(ROW, _gps_latitude="NaN"),
+        dict(ROW, telkomsel_dbm="-Infinity"),
+        dict(ROW, fibre_distance_m="inf"),
+    ]
+    started = time.perf_counter()
+    with pytest.raises(SurveyImportError) as caught, translation.override("en"):
+        import_surveys(name="a.csv", content=csv_bytes(rows), by=officer)
+    assert time.perf_counter() - started < 3
+    errors = caught.value.errors
+    assert (2, "_gps_precision: 1e999999999 is outside 0…100000.") in errors
+    assert (3, "_gps_latitude: “NaN” is not a number.") in errors
+    assert (4, "telkomsel_dbm: “-Infinity” is not a number.") in errors
+    assert (5, "fibre_distance_m: “inf” is not a number.") in errors
+    assert Survey.objects.count() == 0
