@@ -55,30 +55,38 @@ class JSONTooDeep(ValueError):
 # A complete string (possessive: no backtracking), a bracket, or a quote opening a string that
 # never ends (the JSON is invalid from there on: the parser stops at it, so does the scan).
 _JSON_TOKEN = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"|[\[\]{}]|"')
+_JSON_TOKEN_TEXT = re.compile(_JSON_TOKEN.pattern.decode())
 
 
-def check_json(data: bytes, *, max_depth: int | None = None, max_items: int | None = None):
+def check_json(
+    data: bytes | str, *, max_depth: int | None = None, max_items: int | None = None
+) -> None:
     """Refuse JSON nested deeper than `max_depth` (default JSON_MAX_DEPTH) levels, or holding
-    more than `max_items` objects, arrays and strings, in one linear pass over the bytes that
-    skips strings (brackets inside them do not count). Other errors are left to the parser."""
+    more than `max_items` objects, arrays and strings, in one linear pass over the bytes (or
+    text) that skips strings (brackets inside them do not count). Other errors are left to the
+    parser."""
     max_depth = settings.JSON_MAX_DEPTH if max_depth is None else max_depth
     depth = 0
-    for items, match in enumerate(_JSON_TOKEN.finditer(data), 1):
+    if isinstance(data, str):
+        tokens, quote, opening, closing = _JSON_TOKEN_TEXT, '"', ("[", "{"), ("]", "}")
+    else:
+        tokens, quote, opening, closing = _JSON_TOKEN, b'"', (b"[", b"{"), (b"]", b"}")
+    for items, match in enumerate(tokens.finditer(data), 1):
         token = match.group()
-        if token == b'"':
+        if token == quote:  # a string that never ends: the parser stops there too
             break
         if max_items is not None and items > max_items:
             raise JSONTooDeep(
                 _("The JSON holds more than %(limit)s values.")
                 % {"limit": number_format(max_items, force_grouping=True)}
             )
-        if token in (b"[", b"{"):
+        if token in opening:
             depth += 1
             if depth > max_depth:
                 raise JSONTooDeep(
                     _("JSON nested deeper than %(limit)d levels.") % {"limit": max_depth}
                 )
-        elif token in (b"]", b"}"):
+        elif token in closing:
             depth = max(depth - 1, 0)
 
 

@@ -29,8 +29,11 @@ class JSONParser(parsers.JSONParser):
                 _("The request is larger than %(limit)s MB.")
                 % {"limit": f"{limit / (1024 * 1024):.1f}"}
             )
+        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
         try:
-            check_json(data)
+            check_json(data.decode(encoding))  # scanned as the parser will read it
+        except (LookupError, UnicodeDecodeError) as error:
+            raise ParseError(f"JSON parse error - {error}") from None
         except JSONTooDeep as error:
             raise ParseError(str(error)) from None
         return super().parse(io.BytesIO(data), media_type, parser_context)

@@ -68,6 +68,32 @@ def test_nested_json_on_kiosk_patch_is_a_400(partner_api, org):
     assert ok.status_code == 200 and ok.json()["name"] == "[" * 100
 
 
+def test_json_nesting_is_counted_outside_strings_only():
+    from portal.uploads import JSONTooDeep, check_json
+
+    deep = "[" * 21 + "]" * 21
+    for data in (deep, deep.encode(), '{"a": ' + deep + "}"):
+        with pytest.raises(JSONTooDeep):
+            check_json(data)
+    escaped = '["\\"' + "[" * 30 + '"]'  # an escaped quote does not end the string
+    for data in ("[" * 20 + "]" * 20, '{"a": "' + "[" * 1000 + '"}', escaped):
+        check_json(data)
+        check_json(data.encode())
+    check_json('{"a": "never ends' + "[" * 1000)  # invalid JSON: the parser says so
+    with pytest.raises(JSONTooDeep):
+        check_json('["a", "b", {}]', max_items=3)
+
+
+def test_nested_json_in_another_encoding_is_a_400(partner_api, org):
+    kiosk = WarkopFactory(organisation=org)
+    body = ('{"name": ' + "[" * 1000 + "]" * 1000 + "}").encode("utf-16")
+    response = partner_api.patch(
+        f"/api/v1/kiosks/{kiosk.pk}/", body, content_type="application/json; charset=utf-16"
+    )
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON nested deeper than 20 levels."}
+
+
 def test_nested_json_on_survey_post_is_a_400(officer):
     from coverage.models import Survey
 
