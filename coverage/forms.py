@@ -1,13 +1,12 @@
 """Forms of the coverage pages; the rules live in `coverage.services`."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from villages.forms import ServiceFormMixin
 
 from .models import ReviewStatus
-
-MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class ReviewForm(ServiceFormMixin, forms.Form):
@@ -41,15 +40,23 @@ class ImportForm(forms.Form):
         label=_("CSV, XLSX or outbox file"),
         help_text=_(
             "An export of KoboToolbox, ODK or the template below, or the outbox file the field "
-            "form saves (.json); at most 10 MB."
+            "form saves (.json); at most %(limit)s MB."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.json"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "limit": settings.IMPORT_MAX_MB
+        }
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if upload.size > settings.IMPORT_MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": settings.IMPORT_MAX_MB}
+            )
         if not upload.name.lower().endswith((".csv", ".xlsx", ".json")):
             raise forms.ValidationError(_("Upload a .csv, .xlsx or .json (outbox) file."))
         return upload

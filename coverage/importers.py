@@ -19,8 +19,10 @@ import decimal
 import io
 import json
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,6 +30,9 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from portal.tables import TableError, read_table
+from portal.tables import number as grouped
+from portal.uploads import JSONTooDeep, check_json
 from villages.models import Village
 
 from . import services
@@ -35,7 +40,8 @@ from .api.serializers import SurveySerializer  # the survey as the field form se
 from .models import Electricity, Fibre, Operator, PlaceType, Source, Technology
 from .validators import validate_photo
 
-MAX_ROWS = 5000
+#: JSON values (objects, arrays, strings) an outbox file may hold per survey it may hold.
+OUTBOX_VALUES_PER_SURVEY = 100
 OPERATOR_COLUMNS = ("technology", "dbm", "download_mbps", "upload_mbps", "latency_ms")
 
 TEMPLATE_COLUMNS = [
@@ -53,6 +59,9 @@ TEMPLATE_COLUMNS = [
     "notes",
     *[f"{op}_{col}" for op in Operator.values for col in OPERATOR_COLUMNS],
 ]
+
+#: The columns the import reads; others are not kept.
+KNOWN_COLUMNS = frozenset(TEMPLATE_COLUMNS)
 
 #: Other names field tools use for the same columns.
 ALIASES = {
@@ -88,62 +97,44 @@ class SurveyImportError(Exception):
         self.errors = errors
 
 
+def max_surveys() -> int:
+    """Surveys (rows) per imported file: COVERAGE_IMPORT_MAX_SURVEYS."""
+    return settings.COVERAGE_IMPORT_MAX_SURVEYS
+
+
+def _surveys_limit() -> dict:
+    return {"n": grouped(max_surveys())}
+
+
 def normalise_header(name) -> str:
     name = str(name or "").strip().lower().rsplit("/", 1)[-1].replace(" ", "_").replace("-", "_")
     return ALIASES.get(name, name)
 
 
-def read_rows(name: str, content: bytes) -> list[tuple[int, dict]]:
-    """(line number, {column: text}) of a .csv (UTF-8, comma or semicolon) or .xlsx file."""
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        return _read_xlsx(content)
-    if lower.endswith(".csv"):
-        return _read_csv(content)
-    raise SurveyImportError([(0, _("Upload a .csv or .xlsx file."))])
-
-
-def _read_csv(content: bytes) -> list[tuple[int, dict]]:
+def read_rows(name: str, content) -> Iterator[tuple[int, dict]]:
+    """(line number, {column: value}) of each non-blank row of a .csv (UTF-8, comma or semicolon)
+    or .xlsx file, read as a stream within the IMPORT_* limits (portal/tables.py); columns
+    the import does not know are not kept. `content` is bytes or a binary file."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SurveyImportError([(0, _("The CSV file is not UTF-8 text."))]) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = list(reader)
-    if not rows:
-        raise SurveyImportError([(1, _("The file is empty."))])
-    header = [normalise_header(h) for h in rows[0]]
-    out = []
-    for index, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        out.append((index, dict(zip(header, (cell.strip() for cell in row), strict=False))))
-    return out
-
-
-def _read_xlsx(content: bytes) -> list[tuple[int, dict]]:
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise SurveyImportError([(0, _("The XLSX file cannot be read."))]) from exc
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    try:
-        header = [normalise_header(h) for h in next(rows)]
-    except StopIteration as exc:
-        raise SurveyImportError([(1, _("The file is empty."))]) from exc
-    out = []
-    for index, row in enumerate(rows, start=2):
-        values = ["" if v is None else v for v in row]
-        if not any(str(v).strip() for v in values):
-            continue
-        out.append((index, dict(zip(header, values, strict=False))))
-    book.close()
-    return out
+        rows = read_table(name, content)
+        header_line, header = next(rows, (1, None))
+        if header is None:
+            raise SurveyImportError([(1, _("The file is empty."))])
+        known = [
+            (index, column)
+            for index, column in enumerate(normalise_header(h) for h in header)
+            if column in KNOWN_COLUMNS
+        ]
+        for line, values in rows:
+            yield (
+                line,
+                {
+                    column: "" if index >= len(values) or values[index] is None else values[index]
+                    for index, column in known
+                },
+            )
+    except TableError as error:
+        raise SurveyImportError([(error.line, error.message)]) from None
 
 
 def _text(row, name) -> str:
@@ -172,23 +163,27 @@ def _choice(row, name, choices, errors, *, required=True, default=""):
 
 
 def _number(row, name, errors, kind=int, low=None, high=None):
+    """The cell as `kind`, checked against low…high while it is still a Decimal: "NaN",
+    "Infinity" and "1e999999999" (an integer of a billion digits) never become numbers."""
     text = _text(row, name).replace(",", ".")
     if not text:
         return None
     try:
-        value = kind(decimal.Decimal(text)) if kind is int else kind(text)
+        number = decimal.Decimal(text)
     except (ValueError, decimal.InvalidOperation):
+        number = None
+    if number is None or not number.is_finite():
         errors.append(
             _("%(column)s: “%(value)s” is not a number.") % {"column": name, "value": text}
         )
         return None
-    if (low is not None and value < low) or (high is not None and value > high):
+    if (low is not None and number < low) or (high is not None and number > high):
         errors.append(
             _("%(column)s: %(value)s is outside %(low)s…%(high)s.")
             % {"column": name, "value": text, "low": low, "high": high}
         )
         return None
-    return value
+    return number if kind is decimal.Decimal else kind(number)
 
 
 def _when(row, errors):
@@ -278,15 +273,18 @@ def parse_row(row: dict, villages: dict, *, officer_id: int) -> tuple[services.S
     return data, errors
 
 
-def import_surveys(*, name: str, content: bytes, by) -> ImportResult:
-    """Import every row or none: raises SurveyImportError listing each bad row with its line."""
-    rows = read_rows(name, content)
+def import_surveys(*, name: str, content, by) -> ImportResult:
+    """Import every row or none: raises SurveyImportError listing each bad row with its line.
+    `content` is the file (bytes or a binary file object), read as a stream."""
+    rows = []
+    for line, row in read_rows(name, content):
+        if len(rows) >= max_surveys():
+            raise SurveyImportError(
+                [(line, _("At most %(n)s rows per file; split the file.") % _surveys_limit())]
+            )
+        rows.append((line, row))
     if not rows:
         raise SurveyImportError([(1, _("The file has no survey rows."))])
-    if len(rows) > MAX_ROWS:
-        raise SurveyImportError(
-            [(0, _("At most %(n)d rows per file; split the file.") % {"n": MAX_ROWS})]
-        )
     codes = {_text(row, "village_code") for _line, row in rows}
     villages = {v.code: v for v in Village.objects.filter(code__in=codes).defer("boundary")}
     parsed, errors = [], []
@@ -376,6 +374,11 @@ def import_outbox(*, content: bytes, by) -> ImportResult:
     before the file was saved) is counted as unchanged; with other content it is an error.
     """
     try:
+        # Nesting and size checked first: json.loads recurses (a RecursionError is a 500).
+        check_json(content, max_items=max_surveys() * OUTBOX_VALUES_PER_SURVEY)
+    except JSONTooDeep as error:
+        raise SurveyImportError([(0, str(error))]) from None
+    try:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         data = None
@@ -391,9 +394,9 @@ def import_outbox(*, content: bytes, by) -> ImportResult:
     items = data["items"]
     if not items:
         raise SurveyImportError([(0, _("The outbox holds no survey."))])
-    if len(items) > MAX_ROWS:
+    if len(items) > max_surveys():
         raise SurveyImportError(
-            [(0, _("At most %(n)d surveys per file; split the file.") % {"n": MAX_ROWS})]
+            [(0, _("At most %(n)s surveys per file; split the file.") % _surveys_limit())]
         )
     username = by.get_username()
     parsed: list[_OutboxSurvey] = []

@@ -359,17 +359,18 @@ def photo(request, pk):
 def import_surveys(request):
     """Upload a CSV or XLSX export of a field tool, or the field form's outbox file: every
     survey is imported, or none."""
-    result, errors = None, None
+    result, errors, upload_name = None, None, ""
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            upload_name = upload.name
             try:
                 if upload.name.lower().endswith(".json"):
                     result = importers.import_outbox(content=upload.read(), by=request.user)
                 else:
                     result = importers.import_surveys(
-                        name=upload.name, content=upload.read(), by=request.user
+                        name=upload.name, content=upload, by=request.user
                     )
             except importers.SurveyImportError as error:
                 errors = error.errors
@@ -388,6 +389,7 @@ def import_surveys(request):
     context = {
         "form": form,
         "errors": errors,
+        "upload_name": upload_name,
         "columns": importers.TEMPLATE_COLUMNS,
         "operators": Operator.choices,
         "technologies": Technology.choices,

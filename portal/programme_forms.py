@@ -1,6 +1,7 @@
 """Forms of the 100-day programme pages."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,7 +10,6 @@ from .models import Metric, Milestone, MilestoneKind, NonWorkingDay, NonWorkingD
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EVIDENCE_EXTENSIONS = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "odt", "xls", "xlsx", "ods"}
-EVIDENCE_MAX_MB = 20
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -90,7 +90,7 @@ class MilestoneRecordForm(forms.Form):
     evidence_file = forms.FileField(
         label=_("Evidence document"),
         required=False,
-        help_text=_("PDF, image or office document, up to %(mb)d MB.") % {"mb": EVIDENCE_MAX_MB},
+        help_text=_("PDF, image or office document, up to %(mb)d MB."),
     )
     evidence_url = forms.URLField(
         label=_("or a link to it"), required=False, max_length=500, assume_scheme="https"
@@ -99,16 +99,20 @@ class MilestoneRecordForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["evidence_file"]
+        field.help_text = field.help_text % {"mb": settings.PROGRAMME_EVIDENCE_MAX_MB}
+
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")
         if upload:
             extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
             if extension not in EVIDENCE_EXTENSIONS:
                 raise ValidationError(_("Upload a PDF, an image or an office document."))
-            if upload.size > EVIDENCE_MAX_MB * 1024 * 1024:
-                raise ValidationError(
-                    _("The file is larger than %(mb)d MB.") % {"mb": EVIDENCE_MAX_MB}
-                )
+            limit = settings.PROGRAMME_EVIDENCE_MAX_MB
+            if upload.size > limit * 1024 * 1024:
+                raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": limit})
         return upload
 
 

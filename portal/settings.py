@@ -300,11 +300,44 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 
+# --- Uploads: every request body and uploaded file is read in bounded memory and time ---------
+# Django keeps a request body of up to DATA_UPLOAD_MAX_MEMORY_SIZE (forms, JSON) in memory and
+# refuses a larger one; uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+# A request carrying files may not exceed UPLOAD_MAX_MB in all (portal.uploads refuses it before
+# reading it: 413 with a message). Each kind of upload has its own, smaller limit (photos,
+# milestone evidence, imports).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=25)
+FILE_UPLOAD_HANDLERS = [
+    "portal.uploads.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Uploaded tables (coverage survey import, CSV or XLSX; portal/tables.py): file size, rows read
+# (blank rows count), columns, characters per cell, and what an XLSX file may unpack to.
+IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=500)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=1000)
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=50)
+# JSON bodies (API) and JSON files (the field form's outbox): deeper nesting is refused with a
+# 400 before the JSON is parsed.
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=20)
+
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "portal.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON bodies are checked for size and nesting before they are parsed (portal/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -396,6 +429,8 @@ PROGRAMME_TREND_DAYS = env.int("PROGRAMME_TREND_DAYS", default=10)
 # Start date of the default programme seeded by the migration (YYYY-MM-DD; empty: the day of
 # the migration). Staff change it on the programme page.
 PROGRAMME_DEFAULT_START = env.str("PROGRAMME_DEFAULT_START", default="")
+# Largest evidence document of a milestone (MB); a request is limited to UPLOAD_MAX_MB in all.
+PROGRAMME_EVIDENCE_MAX_MB = env.int("PROGRAMME_EVIDENCE_MAX_MB", default=20)
 # Where django.core.mail.backends.filebased.EmailBackend writes mails (tests read them there).
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default="") or str(BASE_DIR / "var" / "mail")
 # The portal's address, for links in e-mails sent by Celery tasks (no request to build them from).
@@ -407,9 +442,12 @@ PORTAL_URL = env.str("PORTAL_URL", default="") or f"http://127.0.0.1:{_port}"
 # Coverage surveys (coverage/): the connectivity thresholds are rules written in
 # docs/connectivity.md and live in coverage/selectors.py. A survey point farther than
 # SURVEY_LOCATION_TOLERANCE_M metres outside its village's boundary is flagged, and counts only
-# once a supervisor confirms the location (docs/connectivity.md). API schema: one enum name for
-# the technology choices (a measurement's technology and a survey's best signal).
+# once a supervisor confirms the location (docs/connectivity.md). Surveys per imported file
+# (CSV/XLSX rows or outbox items; the file itself is bounded by the IMPORT_* settings above).
+# API schema: one enum name for the technology choices (a measurement's technology and a
+# survey's best signal).
 SURVEY_LOCATION_TOLERANCE_M = env.int("SURVEY_LOCATION_TOLERANCE_M", default=500)
+COVERAGE_IMPORT_MAX_SURVEYS = env.int("COVERAGE_IMPORT_MAX_SURVEYS", default=5000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     {"CoverageTechnologyEnum": "coverage.models.Technology"}
 )

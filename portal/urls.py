@@ -70,3 +70,5 @@ urlpatterns = [
 # An uncaught database-connection error answers 503 with Retry-After (portal/resilience.py), and
 # is logged as such; any other error keeps Django's 500 page.
 handler500 = "portal.resilience.server_error"
+# A request refused before its view (too large, too many fields): the reason, 413 or 400.
+handler400 = "portal.error_views.bad_request"

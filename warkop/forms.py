@@ -10,12 +10,20 @@ from django.utils.translation import gettext_lazy as _
 
 from payments import services as payment_services
 from payments.models import Provider, ServiceCategory, ServiceOffering
+from portal.bounds import ColumnBoundsFormMixin, column_bounds
 from portal.models import Organisation
 from villages.forms import ServiceFormMixin
 from villages.models import Village
 
 from . import services
-from .models import CheckInKind, Connectivity, Warkop, WarkopStatus
+from .models import (
+    CheckInKind,
+    Connectivity,
+    MonthlyReport,
+    MonthlyReportLine,
+    Warkop,
+    WarkopStatus,
+)
 from .validators import validate_photo
 
 
@@ -24,8 +32,10 @@ class VillageChoiceField(forms.ModelChoiceField):
         return f"{village.code} {village.name} — {village.district.name}"
 
 
-class WarkopForm(ServiceFormMixin, forms.Form):
+class WarkopForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
     """Create or edit a kiosk; the location comes from the map picker or the phone's GPS."""
+
+    bounds_model = Warkop
 
     name = forms.CharField(label=_("Name"), max_length=120)
     village = VillageChoiceField(
@@ -199,7 +209,8 @@ class PhotoForm(ServiceFormMixin, forms.Form):
             return None
 
 
-class OfferingForm(ServiceFormMixin, forms.Form):
+class OfferingForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
+    bounds_model = ServiceOffering
     category = forms.ModelChoiceField(
         label=_("Service"), queryset=ServiceCategory.objects.filter(is_active=True)
     )
@@ -239,8 +250,10 @@ class OfferingForm(ServiceFormMixin, forms.Form):
             return None
 
 
-class ReportForm(ServiceFormMixin, forms.Form):
+class ReportForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
     """A month's report: one count and value field pair per service category."""
+
+    bounds_model = MonthlyReport
 
     month = forms.CharField(
         label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), max_length=7
@@ -259,13 +272,13 @@ class ReportForm(ServiceFormMixin, forms.Form):
         for category in self.categories:
             self.fields[f"count_{category.code}"] = forms.IntegerField(
                 label=_("%(service)s: transactions") % {"service": category.label},
-                min_value=0,
                 required=False,
+                **column_bounds(MonthlyReportLine, "transaction_count"),
             )
             self.fields[f"value_{category.code}"] = forms.IntegerField(
                 label=_("%(service)s: value (Rp)") % {"service": category.label},
-                min_value=0,
                 required=False,
+                **column_bounds(MonthlyReportLine, "transaction_value"),
             )
 
     def line_fields(self):

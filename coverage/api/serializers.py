@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
 from villages.models import Village
 
 from ..models import (
@@ -17,7 +18,7 @@ from ..models import (
 from ..services import SurveyInput
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class MeasurementSerializer(BoundedModelSerializer):
     operator = serializers.ChoiceField(choices=Operator.choices)
     technology = serializers.ChoiceField(choices=Technology.choices)
     signal_dbm = serializers.IntegerField(
@@ -45,7 +46,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
         ]
 
 
-class PhotoSerializer(serializers.ModelSerializer):
+class PhotoSerializer(BoundedModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -56,7 +57,7 @@ class PhotoSerializer(serializers.ModelSerializer):
         return photo.get_absolute_url()
 
 
-class SurveySerializer(serializers.ModelSerializer):
+class SurveySerializer(BoundedModelSerializer):
     """A survey with its measurements. POST creates one (client UUID rule: 201 created, 200 the
     same survey again, 409 the UUID with other content)."""
 
@@ -132,7 +133,7 @@ class SurveySerializer(serializers.ModelSerializer):
         return SurveyInput(**data, measurements=measurements)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(BoundedSerializer):
     status = serializers.ChoiceField(choices=["verified", "rejected"])
     reason = serializers.CharField(allow_blank=True, default="")
     confirm_location = serializers.BooleanField(
@@ -141,7 +142,7 @@ class ReviewSerializer(serializers.Serializer):
     )
 
 
-class PhotoUploadSerializer(serializers.Serializer):
+class PhotoUploadSerializer(BoundedSerializer):
     client_uuid = serializers.UUIDField()
     image = serializers.FileField()
     caption = serializers.CharField(max_length=200, allow_blank=True, default="")

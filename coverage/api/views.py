@@ -3,6 +3,7 @@ and village connectivity (every role, partners included: no single survey). Ever
 queryset goes through `portal.scopes.scoped`; who sees what: docs/data-protection.md."""
 
 import json
+import math
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,11 +15,13 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.parsers import JSONParser
+from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
 from portal.api.throttling import SurveySyncThrottle
 from portal.api.views import ScopedViewSetMixin
 from portal.scopes import regency_scope
@@ -208,7 +211,7 @@ class SurveyViewSet(
         )
 
 
-class BBoxSerializer(serializers.Serializer):
+class BBoxSerializer(BoundedSerializer):
     bbox = serializers.CharField()
     zoom = serializers.IntegerField(min_value=0, max_value=22)
 
@@ -217,6 +220,8 @@ class BBoxSerializer(serializers.Serializer):
             west, south, east, north = (float(part) for part in value.split(","))
         except ValueError as exc:
             raise serializers.ValidationError(_("bbox is west,south,east,north.")) from exc
+        if not all(math.isfinite(part) for part in (west, south, east, north)):
+            raise serializers.ValidationError(_("bbox is west,south,east,north."))
         west, east = max(west, -180.0), min(east, 180.0)
         south, north = max(south, -85.0), min(north, 85.0)
         if west >= east or south >= north:
@@ -310,7 +315,7 @@ class ViewConnectivity(permissions.BasePermission):
         return request.user.has_perm("coverage.view_villageconnectivity")
 
 
-class ConnectivitySerializer(serializers.ModelSerializer):
+class ConnectivitySerializer(BoundedModelSerializer):
     district = serializers.CharField(source="district_id", read_only=True)
     connectivity = serializers.CharField()
     survey_count = serializers.IntegerField()

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from portal.api.serializers import BoundedModelSerializer
 from warkop.api.serializers import ScopedRelatedField, as_drf_error
 from warkop.models import Warkop
 
@@ -10,19 +11,19 @@ from .. import services
 from ..models import Provider, ServiceCategory, ServiceOffering
 
 
-class ServiceCategorySerializer(serializers.ModelSerializer):
+class ServiceCategorySerializer(BoundedModelSerializer):
     class Meta:
         model = ServiceCategory
         fields = ["code", "label", "kind", "examples", "source", "is_active"]
 
 
-class ProviderSerializer(serializers.ModelSerializer):
+class ProviderSerializer(BoundedModelSerializer):
     class Meta:
         model = Provider
         fields = ["code", "name", "kind", "is_programme_partner", "source", "is_active"]
 
 
-class ServiceOfferingSerializer(serializers.ModelSerializer):
+class ServiceOfferingSerializer(BoundedModelSerializer):
     warkop = ScopedRelatedField(queryset=Warkop.objects.all())
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=ServiceCategory.objects.filter(is_active=True)

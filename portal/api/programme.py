@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from .. import services
@@ -15,10 +15,12 @@ from ..filtersets import MilestoneFilterSet, ProgrammeSnapshotFilterSet
 from ..models import ApiToken, Milestone, MilestoneKind, NonWorkingDay, Programme, ProgrammeSnapshot
 from ..programme import WorkingCalendar
 from ..programme_forms import MilestoneRecordForm
+from .parsers import JSONParser
+from .serializers import BoundedModelSerializer, BoundedSerializer
 from .views import ScopedReadOnlyViewSet
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(BoundedModelSerializer):
     end_date = serializers.SerializerMethodField()
     day = serializers.SerializerMethodField(help_text="Working day n today (0 before the start).")
 
@@ -53,7 +55,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return self._calendar(programme).day_number(timezone.localdate())
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(BoundedModelSerializer):
     responsible_person = serializers.SlugRelatedField(slug_field="username", read_only=True)
     recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     has_evidence_document = serializers.SerializerMethodField()
@@ -88,14 +90,14 @@ class MilestoneSerializer(serializers.ModelSerializer):
         return bool(milestone.evidence_file)
 
 
-class MilestoneRecordSerializer(serializers.Serializer):
+class MilestoneRecordSerializer(BoundedSerializer):
     done_on = serializers.DateField()
     evidence_file = serializers.FileField(required=False)
     evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class SnapshotSerializer(serializers.ModelSerializer):
+class SnapshotSerializer(BoundedModelSerializer):
     class Meta:
         model = ProgrammeSnapshot
         fields = [

@@ -6,12 +6,21 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payments.models import ServiceCategory
+from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
 from portal.models import Organisation
 from portal.scopes import scoped
 from villages.models import Village
 
 from .. import services
-from ..models import CheckIn, CheckInKind, MonthlyReport, Warkop, WarkopStatus, WarkopStatusChange
+from ..models import (
+    CheckIn,
+    CheckInKind,
+    MonthlyReport,
+    MonthlyReportLine,
+    Warkop,
+    WarkopStatus,
+    WarkopStatusChange,
+)
 
 
 def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
@@ -51,7 +60,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
         return scoped(super().get_queryset(), self.context["request"].user)
 
 
-class WarkopSerializer(serializers.ModelSerializer):
+class WarkopSerializer(BoundedModelSerializer):
     village = serializers.SlugRelatedField(slug_field="code", queryset=Village.objects.all())
     village_name = serializers.CharField(source="village.name", read_only=True)
     organisation = serializers.PrimaryKeyRelatedField(
@@ -128,7 +137,7 @@ class WarkopSerializer(serializers.ModelSerializer):
             raise as_drf_error(error) from None
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(BoundedModelSerializer):
     """A status transition: POST {status, reason, changed_on?} to …/kiosks/{id}/status/."""
 
     status = serializers.ChoiceField(choices=WarkopStatus.choices, source="to_status")
@@ -140,7 +149,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "from_status"]
 
 
-class CheckInSerializer(serializers.ModelSerializer):
+class CheckInSerializer(BoundedModelSerializer):
     warkop = ScopedRelatedField(queryset=Warkop.objects.all())
     kind = serializers.ChoiceField(choices=CheckInKind.choices)
     checked_in_at = serializers.DateTimeField(required=False)
@@ -165,15 +174,18 @@ class CheckInSerializer(serializers.ModelSerializer):
             raise as_drf_error(error) from None
 
 
-class ReportLineSerializer(serializers.Serializer):
+class ReportLineSerializer(BoundedSerializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=ServiceCategory.objects.all()
     )
     transaction_count = serializers.IntegerField()
     transaction_value = serializers.IntegerField(help_text="Rupiah")
 
+    class Meta:
+        model = MonthlyReportLine  # numbers bounded by its columns
 
-class MonthlyReportSerializer(serializers.ModelSerializer):
+
+class MonthlyReportSerializer(BoundedModelSerializer):
     warkop = ScopedRelatedField(queryset=Warkop.objects.all())
     lines = ReportLineSerializer(many=True, required=False)
     learning_sessions = serializers.IntegerField(required=False, default=0)
