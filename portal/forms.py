@@ -10,7 +10,8 @@ from villages.models import Regency
 
 from .auth import is_locked_out
 from .models import ApiTokenAccess, Organisation
-from .roles import Role
+from .roles import PROVINCE_WIDE, Role, user_role
+from .services import ORGANISATION_STAFF_FIELDS
 
 
 class LoginForm(AuthenticationForm):
@@ -79,6 +80,16 @@ class InviteForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    """An organisation; for anyone but provincial staff its name, kind and active flag are shown
+    read-only (portal.services.organisation_save refuses a change to them anyway)."""
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "contact_name", "contact_email", "contact_phone", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user_role(user) not in PROVINCE_WIDE:
+            for name in ORGANISATION_STAFF_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Provincial staff change this.")

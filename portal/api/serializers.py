@@ -1,11 +1,17 @@
 """API representations of the portal app's models."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from .. import services
 from ..models import Organisation
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    """An organisation. Partner members change only its contact fields; its name, kind and
+    `is_active` are provincial staff's (a partner's change to them is refused with a 400 naming
+    the field). The rule is `portal.services.organisation_save`'s, shared with the page."""
+
     class Meta:
         model = Organisation
         fields = [
@@ -17,3 +23,19 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "contact_phone",
             "is_active",
         ]
+
+    def _save(self, validated_data, organisation=None):
+        try:
+            return services.organisation_save(
+                organisation=organisation, by=self.context["request"].user, **validated_data
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
+
+    def create(self, validated_data):
+        return self._save(validated_data)
+
+    def update(self, instance, validated_data):
+        return self._save(validated_data, organisation=instance)
