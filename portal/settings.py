@@ -291,6 +291,9 @@ LEAFLET_CONFIG = {
 # An operational kiosk without a check-in for WARKOP_STALE_DAYS days is marked stale by a daily
 # task (beat entry "warkop-mark-stale" above, at WARKOP_STALE_CHECK_TIME, Asia/Jakarta).
 WARKOP_STALE_DAYS = env.int("WARKOP_STALE_DAYS", default=14)
+# A check-in recorded by a person (page, API) is at most this many days old (and not in the
+# future beyond a few minutes of clock skew): warkop.services.check_checkin_time.
+CHECKIN_MAX_AGE_DAYS = env.int("CHECKIN_MAX_AGE_DAYS", default=7)
 # A service offering nobody has checked for this many days is shown as unverified.
 OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
 # Uploaded photos: largest size in MB (the content must be a JPEG, PNG or WebP image).

@@ -184,3 +184,23 @@ def test_foreign_and_made_up_ids_get_the_identical_400(partner_api, org):
     assert foreign.json() == unknown.json() == {"warkop": ["There is no such object."]}
     assert not foreign_kiosk.check_ins.exists()
 
+
+def test_api_check_in_times_are_bounded(partner_api, org, settings):
+    settings.CHECKIN_MAX_AGE_DAYS = 7
+    kiosk = WarkopFactory(organisation=org)
+    for when in ("2019-06-01T09:00:00+07:00", "2099-01-01T09:00:00+07:00"):
+        response = partner_api.post(
+            "/api/v1/check-ins/",
+            {"warkop": kiosk.pk, "kind": "visited", "checked_in_at": when},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["checked_in_at"]
+    assert not kiosk.check_ins.exists()
+    yesterday = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    response = partner_api.post(
+        "/api/v1/check-ins/",
+        {"warkop": kiosk.pk, "kind": "online", "checked_in_at": yesterday},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
