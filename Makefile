@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 export VENV
 
-.PHONY: run test venv lint format bench clean-venv
+.PHONY: run test venv lint format bench schemathesis-long clean-venv
 
 run: venv
 	bash scripts/run.sh
@@ -31,6 +31,19 @@ format: venv
 
 bench: venv
 	$(VENV)/bin/python bench/import_vs_copy.py
+
+# The whole API against its OpenAPI schema with a bigger budget than `make test` gives it: every
+# phase (examples, coverage, fuzzing, stateful), 25 examples per operation, three tokens. Writes
+# its figures to var/schemathesis-long.json (BENCHMARKS.md lists a run).
+schemathesis-long: venv
+	bash scripts/dotenv.sh
+	mkdir -p var
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
+	CACHE_URL=$${TEST_CACHE_URL:-redis://127.0.0.1:6379/15} \
+	SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-25} \
+	SCHEMATHESIS_PHASES=$${SCHEMATHESIS_PHASES:-examples,coverage,fuzzing,stateful} \
+	SCHEMATHESIS_SUMMARY=$(CURDIR)/var/schemathesis-long.json \
+	$(VENV)/bin/pytest tests/portal/test_schemathesis.py -p no:cacheprovider -s -q
 
 clean-venv:
 	rm -rf $(VENV)

@@ -238,7 +238,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_RATE_ANONYMOUS", default="100/hour"),
     },
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     # JSON only: the browsable API's HTML forms are a development aid (DEBUG=1), not a page for
@@ -250,7 +250,7 @@ REST_FRAMEWORK = {
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.api.negotiation.PortalContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -265,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     # have a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Request and response bodies as separate components: read-only fields are not asked for,
+    # and a required text field is declared non-blank (minLength 1) in requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400, 401, 403, 404, 415, 429) of every operation: portal.api.schema.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -329,7 +333,13 @@ PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
 # written in docs/connectivity.md and live in coverage/selectors.py. API schema: one enum name
 # for the technology choices (a measurement's technology and a survey's best signal).
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"CoverageTechnologyEnum": "coverage.models.Technology"}
+    {
+        "CoverageTechnologyEnum": "coverage.models.Technology",
+        # a survey's review state and a supervisor's decision are two enums of their own (one
+        # name for both hid "pending" from the survey's)
+        "SurveyReviewStatusEnum": "coverage.models.ReviewStatus",
+        "ReviewDecisionEnum": [("verified", "verified"), ("rejected", "rejected")],
+    }
 )
 
 # --- Audit trail (django-pghistory: database triggers, so QuerySet.update() is recorded too) -----

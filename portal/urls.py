@@ -66,3 +66,6 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
 ]
+
+# A URL under /api/ that no route matches answers JSON, as the API's own 404s.
+handler404 = "portal.api.views.not_found"
