@@ -268,7 +268,7 @@ SPECTACULAR_SETTINGS = {
     # Request and response bodies as separate components: read-only fields are not asked for,
     # and a required text field is declared non-blank (minLength 1) in requests.
     "COMPONENT_SPLIT_REQUEST": True,
-    # Error answers (400, 401, 403, 404, 415, 429) of every operation: portal.api.schema.
+    # Error answers (400, 401, 403, 404, 406, 415, 429) of every operation: portal.api.schema.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -5,8 +5,9 @@ test_schemathesis.py).
 
 - the error answers every operation can give, with their bodies: 400 (invalid input: body or
   query), 401 (no or a bad token), 403 (role or read-only token), 404 (no such object in the
-  user's scope, or a page beyond the last), 415 (a body of another media type) and 429
-  (throttled); an operation's own declarations (e.g. 409) stay;
+  user's scope, or a page beyond the last), 406 (an Accept header it cannot satisfy), 415 (a
+  body of another media type) and 429 (throttled); an operation's own declarations (e.g. 409)
+  stay, and get the error body when they declare none;
 - the pattern of a path parameter that the view restricts (`lookup_value_regex`, e.g. a village
   code): other values do not reach the view (they answer 404);
 - request bodies as JSON, unless the view declares its own parsers (uploads): the nested
@@ -44,6 +45,7 @@ ERROR_DESCRIPTIONS = {
     "401": "No credentials, or a token that is unknown, expired or revoked.",
     "403": "The user's role does not allow this, or the token is read-only.",
     "404": "No such object within the user's scope, or a page beyond the last.",
+    "406": "The Accept header asks for no media type this operation answers in.",
     "415": "The body is not of a media type this operation reads.",
     "429": "Too many requests: throttled per token or address (see Retry-After).",
 }
@@ -121,6 +123,7 @@ class PortalAutoSchema(AutoSchema):
         paginated = any(p["in"] == "query" and p["name"] == "page" for p in parameters)
         if paginated or any(p["in"] == "path" for p in parameters):
             codes.append("404")
+        codes.append("406")
         if has_body:
             codes.append("415")
         if self.view.get_throttles():

@@ -45,7 +45,7 @@ def test_every_operation_documents_its_error_answers(schema):
     for path, method, operation in operations(schema):
         responses = operation["responses"]
         parameters = operation.get("parameters", [])
-        assert {"401", "403", "429"} <= set(responses), (method, path)
+        assert {"401", "403", "406", "429"} <= set(responses), (method, path)
         if any(p["in"] == "path" for p in parameters) or any(
             p["name"] == "page" for p in parameters
         ):
@@ -131,6 +131,11 @@ def test_pagination_is_read_strictly(staff_api):
         response = staff_api.get(url, {"page": page})
         assert response.status_code == 404, page
         assert response["Content-Type"] == "application/json"
+
+
+def test_an_accept_header_it_cannot_satisfy_gets_406_in_json(staff_api):
+    response = staff_api.get("/api/v1/provinces/", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406 and response["Content-Type"] == "application/json"
 
 
 def test_unrouted_api_urls_answer_json_404(staff_api, client):
