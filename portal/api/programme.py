@@ -179,7 +179,13 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
                 },
             )
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            # a 400 body is always an object (the schema's ValidationError): per field, or
+            # non_field_errors
+            detail = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            )
             raise ValidationError(detail) from exc
         return Response(MilestoneSerializer(milestone, context={"request": request}).data)
 

@@ -31,7 +31,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
             )
         except DjangoValidationError as error:
             raise serializers.ValidationError(
-                error.message_dict if hasattr(error, "error_dict") else error.messages
+                error.message_dict
+                if hasattr(error, "error_dict")
+                else {"non_field_errors": error.messages}
             ) from None
 
     def create(self, validated_data):

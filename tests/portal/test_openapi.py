@@ -105,6 +105,22 @@ def test_milestone_answers_match_the_schema(staff_api, staff_user):
     assert staff_api.get(f"/api/v1/milestones/{manual.pk}/").json()["evidence_url"]
 
 
+def test_a_refusal_without_a_field_is_an_object_too(staff_api):
+    """A 400 body is always an object (the schema's ValidationError), never a bare list: a
+    manual milestone recorded without evidence (found by the long schemathesis run)."""
+    manual = MilestoneFactory(programme=ProgrammeFactory(start_date=timezone.localdate()))
+    response = staff_api.post(
+        f"/api/v1/milestones/{manual.pk}/record/",
+        {"done_on": timezone.localdate().isoformat()},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "non_field_errors": ["Give the evidence: upload the document or give a link to it."]
+    }
+
+
 def test_filters_are_read_strictly(staff_api):
     WarkopFactory(is_stale=True)
     assert staff_api.get("/api/v1/kiosks/", {"stale": "true"}).json()["count"] == 1

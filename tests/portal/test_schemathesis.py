@@ -39,7 +39,7 @@ MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "5"))
 PHASES = os.environ.get("SCHEMATHESIS_PHASES", "examples,fuzzing,stateful")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "20261204")
 WORKERS = os.environ.get("SCHEMATHESIS_WORKERS", "2")
-#: Where the long run writes its figures (JSON), if set.
+#: Where the long run writes its figures (JSON, and each token's output beside it), if set.
 SUMMARY = os.environ.get("SCHEMATHESIS_SUMMARY")
 
 
@@ -93,6 +93,7 @@ def run_schemathesis(base_url: str, secret: str, workdir) -> tuple[dict, str, fl
         check=False,
     )
     duration = time.monotonic() - started
+    (workdir / "output.txt").write_text(result.stdout + result.stderr)
     reports = list(report_dir.glob("*.json"))
     assert reports, result.stdout[-5000:] + result.stderr[-5000:]
     return json.loads(reports[0].read_text()), result.stdout, duration
@@ -110,8 +111,8 @@ def test_the_api_answers_as_its_openapi_schema_says(live_server, unthrottled, tm
         assert operations["tested"] == operations["selected"] >= 60, operations
         assert not report["errors"], output[-5000:]
         gated = [f for f in report["failures"] if f["code"] not in ADVISORY]
-        if gated:
-            problems.append(f"--- {role} ---\n{output[-20000:]}")
+        if gated:  # the whole output: a failure's details come before the summary
+            problems.append(f"--- {role} ---\n{output}")
         figures[role] = {
             "operations": operations["tested"],
             "test_cases": report["test_cases"]["generated"],
@@ -119,7 +120,9 @@ def test_the_api_answers_as_its_openapi_schema_says(live_server, unthrottled, tm
             "seconds": round(duration, 1),
         }
     print(json.dumps(figures, indent=2))  # noqa: T201 - shown with -s (make schemathesis-long)
-    if SUMMARY:
+    if SUMMARY:  # the long run keeps each token's whole output beside its figures
+        for role in ROLES:
+            (tmp_path / role / "output.txt").replace(SUMMARY.replace(".json", f"-{role}.txt"))
         with open(SUMMARY, "w") as out:
             json.dump(
                 {"max_examples": MAX_EXAMPLES, "phases": PHASES, "seed": SEED, **figures},
