@@ -16,6 +16,7 @@ phase (BENCHMARKS.md has its figures). Requests go to the local live server only
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -122,7 +123,9 @@ def test_the_api_answers_as_its_openapi_schema_says(live_server, unthrottled, tm
     print(json.dumps(figures, indent=2))  # noqa: T201 - shown with -s (make schemathesis-long)
     if SUMMARY:  # the long run keeps each token's whole output beside its figures
         for role in ROLES:
-            (tmp_path / role / "output.txt").replace(SUMMARY.replace(".json", f"-{role}.txt"))
+            shutil.copyfile(
+                tmp_path / role / "output.txt", SUMMARY.replace(".json", f"-{role}.txt")
+            )
         with open(SUMMARY, "w") as out:
             json.dump(
                 {"max_examples": MAX_EXAMPLES, "phases": PHASES, "seed": SEED, **figures},
