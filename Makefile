@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 export VENV
 
-.PHONY: run test venv lint format bench backup clean-venv
+.PHONY: run test venv lint format bench backup schemathesis-long clean-venv
 
 run: venv
 	bash scripts/run.sh
@@ -35,6 +35,19 @@ bench: venv
 # One archive of the database and the media files into BACKUP_DIR (docs/operations.md).
 backup: venv
 	$(VENV)/bin/python manage.py backup
+
+# The whole API against its OpenAPI schema with a bigger budget than `make test` gives it: every
+# phase (examples, coverage, fuzzing, stateful), 25 examples per operation, three tokens. Writes
+# its figures to var/schemathesis-long.json (BENCHMARKS.md lists a run).
+schemathesis-long: venv
+	bash scripts/dotenv.sh
+	mkdir -p var
+	REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/14} \
+	CACHE_URL=$${TEST_CACHE_URL:-redis://127.0.0.1:6379/15} \
+	SCHEMATHESIS_MAX_EXAMPLES=$${SCHEMATHESIS_MAX_EXAMPLES:-25} \
+	SCHEMATHESIS_PHASES=$${SCHEMATHESIS_PHASES:-examples,coverage,fuzzing,stateful} \
+	SCHEMATHESIS_SUMMARY=$(CURDIR)/var/schemathesis-long.json \
+	$(VENV)/bin/pytest tests/portal/test_schemathesis.py -p no:cacheprovider -s -q
 
 clean-venv:
 	rm -rf $(VENV)

@@ -16,7 +16,13 @@ from .filtersets import AuditFilterSet, OrganisationFilterSet
 from .forms import ApiTokenForm, InviteForm, OrganisationForm, PasswordResetForm
 from .models import ApiToken, Organisation
 from .scopes import get_scoped_or_404, scoped
-from .services import api_token_create, api_token_revoke, login_failures_clear, user_invite
+from .services import (
+    api_token_create,
+    api_token_revoke,
+    login_failures_clear,
+    organisation_save,
+    user_invite,
+)
 
 
 @login_required
@@ -86,11 +92,15 @@ def organisation_edit(request, pk=None):
     )
     if organisation is None and not request.user.has_perm("portal.add_organisation"):
         raise PermissionDenied
-    form = OrganisationForm(request.POST or None, instance=organisation)
+    form = OrganisationForm(request.POST or None, instance=organisation, user=request.user)
     if request.method == "POST" and form.is_valid():
-        organisation = form.save()
-        messages.success(request, _("Organisation saved."))
-        return redirect("account:organisations")
+        try:
+            organisation_save(organisation=organisation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("account:organisations")
     history = history_of(organisation) if organisation else []
     return render(
         request,

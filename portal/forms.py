@@ -14,8 +14,9 @@ from villages.models import Regency
 from . import ratelimit
 from .auth import client_address, lockout_reason
 from .models import ApiTokenAccess, Organisation
-from .roles import Role, grantable_roles
+from .roles import PROVINCE_WIDE, Role, grantable_roles, user_role
 from .scopes import regency_scope, scoped
+from .services import ORGANISATION_STAFF_FIELDS
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,16 @@ class InviteForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    """An organisation; for anyone but provincial staff its name, kind and active flag are shown
+    read-only (portal.services.organisation_save refuses a change to them anyway)."""
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "contact_name", "contact_email", "contact_phone", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user_role(user) not in PROVINCE_WIDE:
+            for name in ORGANISATION_STAFF_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Provincial staff change this.")

@@ -1,4 +1,5 @@
-"""Writes with business rules in the portal app: API tokens and user invitations."""
+"""Writes with business rules in the portal app: API tokens, organisations and user
+invitations."""
 
 import datetime
 
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -17,8 +18,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, ApiTokenAccess, Organisation, Profile
-from .roles import Role, grantable_roles
-from .scopes import grant_scope_errors
+from .roles import PROVINCE_WIDE, Role, grantable_roles, user_role
+from .scopes import grant_scope_errors, scoped
 
 
 @transaction.atomic
@@ -54,6 +55,44 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+# --- Organisations -----------------------------------------------------------------------------
+
+#: What a partner member may change on their own organisation. Its name, kind and active flag say
+#: who the partner is and whether it takes part: provincial staff change those.
+ORGANISATION_CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+ORGANISATION_STAFF_FIELDS = ("name", "kind", "is_active")
+
+
+@transaction.atomic
+def organisation_save(*, by, organisation: Organisation | None = None, **fields) -> Organisation:
+    """Create an organisation, or change `organisation` with `fields`. Provincial staff (and
+    admins, commands: `by=None`) set every field; anyone else changes only the contact fields of
+    an organisation in their scope: a change to another field is refused, naming the field
+    (sending its current value again is fine, as a PUT does)."""
+    unknown = set(fields) - {*ORGANISATION_CONTACT_FIELDS, *ORGANISATION_STAFF_FIELDS}
+    if unknown:
+        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
+    staff = by is None or user_role(by) in PROVINCE_WIDE
+    if not staff:
+        if organisation is None:
+            raise PermissionDenied(_("Only provincial staff add organisations."))
+        if not scoped(Organisation.objects.filter(pk=organisation.pk), by).exists():
+            raise PermissionDenied(_("This organisation is outside your scope."))
+        refused = {
+            key: _("Only provincial staff may change this.")
+            for key in ORGANISATION_STAFF_FIELDS
+            if key in fields and fields[key] != getattr(organisation, key)
+        }
+        if refused:
+            raise ValidationError(refused)
+    organisation = organisation or Organisation()
+    for key, value in fields.items():
+        setattr(organisation, key, value)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
 
 
 @transaction.atomic

@@ -348,12 +348,19 @@ REST_FRAMEWORK = {
         "portal.api.throttling.AnonRateThrottle",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "portal.api.filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON only: the browsable API's HTML forms are a development aid (DEBUG=1), not a page for
+    # partners. Views that serve GeoJSON declare their renderers themselves.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.api.negotiation.PortalContentNegotiation",
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -368,6 +375,10 @@ SPECTACULAR_SETTINGS = {
     # have a token.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Request and response bodies as separate components: read-only fields are not asked for,
+    # and a required text field is declared non-blank (minLength 1) in requests.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers (400, 401, 403, 404, 406, 415, 429) of every operation: portal.api.schema.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -400,6 +411,9 @@ LEAFLET_CONFIG = {
 # An operational kiosk without a check-in for WARKOP_STALE_DAYS days is marked stale by a daily
 # task (beat entry "warkop-mark-stale" above, at WARKOP_STALE_CHECK_TIME, Asia/Jakarta).
 WARKOP_STALE_DAYS = env.int("WARKOP_STALE_DAYS", default=14)
+# A check-in recorded by a person (page, API) is at most this many days old (and not in the
+# future beyond a few minutes of clock skew): warkop.services.check_checkin_time.
+CHECKIN_MAX_AGE_DAYS = env.int("CHECKIN_MAX_AGE_DAYS", default=7)
 # A service offering nobody has checked for this many days is shown as unverified.
 OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
 # Uploaded photos: largest size in MB (the content must be a JPEG, PNG or WebP image).
@@ -449,7 +463,13 @@ PORTAL_URL = env.str("PORTAL_URL", default="") or f"http://127.0.0.1:{_port}"
 SURVEY_LOCATION_TOLERANCE_M = env.int("SURVEY_LOCATION_TOLERANCE_M", default=500)
 COVERAGE_IMPORT_MAX_SURVEYS = env.int("COVERAGE_IMPORT_MAX_SURVEYS", default=5000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
-    {"CoverageTechnologyEnum": "coverage.models.Technology"}
+    {
+        "CoverageTechnologyEnum": "coverage.models.Technology",
+        # a survey's review state and a supervisor's decision are two enums of their own (one
+        # name for both hid "pending" from the survey's)
+        "SurveyReviewStatusEnum": "coverage.models.ReviewStatus",
+        "ReviewDecisionEnum": [("verified", "verified"), ("rejected", "rejected")],
+    }
 )
 
 # --- Audit trail (django-pghistory: database triggers, so QuerySet.update() is recorded too) -----

@@ -72,3 +72,5 @@ urlpatterns = [
 handler500 = "portal.resilience.server_error"
 # A request refused before its view (too large, too many fields): the reason, 413 or 400.
 handler400 = "portal.error_views.bad_request"
+# A URL under /api/ that no route matches answers JSON, as the API's own 404s.
+handler404 = "portal.api.views.not_found"

@@ -67,10 +67,17 @@ def staff_client(client, staff_user):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Browser and Celery-worker tests commit their data, and their transactional teardown
+    """Browser and Celery-worker tests (and any other test on `committed_registry`, such as the
+    schemathesis run against a live server) commit their data, and their transactional teardown
     empties every table: run them last so the registry loaded once per session serves every
     other test (they restore what they need with the `committed_registry` fixture)."""
-    items.sort(key=lambda item: any(item.get_closest_marker(m) for m in ("browser", "worker")))
+
+    def commits(item) -> bool:
+        return any(item.get_closest_marker(m) for m in ("browser", "worker")) or (
+            "committed_registry" in getattr(item, "fixturenames", ())
+        )
+
+    items.sort(key=commits)
 
 
 @pytest.fixture(autouse=True)

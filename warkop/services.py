@@ -314,6 +314,28 @@ def stale_days() -> int:
     return settings.WARKOP_STALE_DAYS
 
 
+#: How far ahead of the server's clock a check-in time may be (a phone's clock runs fast).
+CHECKIN_CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def check_checkin_time(checked_in_at: datetime.datetime, *, now: datetime.datetime) -> None:
+    """A check-in says the kiosk was seen working recently: its time may be neither in the future
+    (beyond CHECKIN_CLOCK_SKEW) nor more than CHECKIN_MAX_AGE_DAYS days ago."""
+    if checked_in_at > now + CHECKIN_CLOCK_SKEW:
+        raise ValidationError({"checked_in_at": _("A check-in cannot be in the future.")})
+    days = settings.CHECKIN_MAX_AGE_DAYS
+    if checked_in_at < now - datetime.timedelta(days=days):
+        raise ValidationError(
+            {
+                "checked_in_at": _(
+                    "A check-in cannot be more than %(days)d days old: record what you saw "
+                    "recently."
+                )
+                % {"days": days}
+            }
+        )
+
+
 @transaction.atomic
 def checkin_record(
     *,
@@ -324,13 +346,18 @@ def checkin_record(
     photo=None,
     checked_in_at: datetime.datetime | None = None,
 ) -> CheckIn:
-    """Record that the kiosk was seen open and working; a recent check-in clears `stale`."""
+    """Record that the kiosk was seen open and working; a recent check-in clears `stale`.
+    People (pages, API) record check-ins of the last CHECKIN_MAX_AGE_DAYS days
+    (`check_checkin_time`); commands (`by=None`, such as the sample data) may record older ones,
+    never future ones."""
     ensure_can_manage(by, warkop)
     if kind not in CheckInKind.values:
         raise ValidationError({"kind": _("Say whether the kiosk was visited or seen online.")})
     now = timezone.now()
     checked_in_at = checked_in_at or now
-    if checked_in_at > now + datetime.timedelta(minutes=5):
+    if by is not None:
+        check_checkin_time(checked_in_at, now=now)
+    elif checked_in_at > now + CHECKIN_CLOCK_SKEW:
         raise ValidationError({"checked_in_at": _("A check-in cannot be in the future.")})
     warkop = Warkop.objects.select_for_update().get(pk=warkop.pk)
     if warkop.status == WarkopStatus.CLOSED:

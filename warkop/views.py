@@ -5,6 +5,7 @@ Lists read through `portal.scopes.scoped` and cost a constant number of queries.
 """
 
 import csv
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -98,7 +99,9 @@ def kiosk_list(request):
         }
         | {"stale": data.get("stale")},
         "query": query.urlencode(),
-        "map_url": f"{reverse('api:kiosk-geojson')}?{query.urlencode()}",
+        # the API reads filters strictly: an empty form field is left out, not sent empty
+        "map_url": f"{reverse('api:kiosk-geojson')}?"
+        + urlencode([(key, value) for key, value in query.items() if value.strip()]),
         "map_config": kiosk_map_config(),
     }
     return render(request, "warkop/list.html", context)

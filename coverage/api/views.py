@@ -185,7 +185,12 @@ class SurveyViewSet(
 
     @extend_schema(
         request={"multipart/form-data": coverage_serializers.PhotoUploadSerializer},
-        responses={201: coverage_serializers.PhotoSerializer},
+        responses={
+            201: coverage_serializers.PhotoSerializer,
+            200: OpenApiResponse(
+                coverage_serializers.PhotoSerializer, description="Already stored, same photo UUID"
+            ),
+        },
     )
     @action(detail=True, methods=["post"])
     def photos(self, request, client_uuid=None):

@@ -3,7 +3,7 @@ manual milestones (`POST /api/v1/milestones/{id}/record/`)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -133,7 +133,13 @@ class ProgrammeViewSet(ScopedReadOnlyViewSet):
     serializer_class = ProgrammeSerializer
     filterset_fields = ["is_current"]
 
-    @action(detail=False)
+    @extend_schema(
+        responses={
+            200: ProgrammeSerializer,
+            404: OpenApiResponse(description="No programme is current."),
+        }
+    )
+    @action(detail=False, pagination_class=None, filter_backends=[])
     def current(self, request):
         programme = self.get_queryset().current().first()
         if programme is None:
@@ -175,7 +181,13 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
                 },
             )
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            # a 400 body is always an object (the schema's ValidationError): per field, or
+            # non_field_errors
+            detail = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {"non_field_errors": exc.messages}
+            )
             raise ValidationError(detail) from exc
         return Response(MilestoneSerializer(milestone, context={"request": request}).data)
 

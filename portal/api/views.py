@@ -1,5 +1,9 @@
-"""Shared bases for the API views: role permissions and scopes applied in one place."""
+"""Shared bases for the API views: role permissions and scopes applied in one place; the JSON
+404 of a URL under /api/ that no route matches."""
 
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import viewsets
 
 from ..filtersets import OrganisationFilterSet
@@ -31,3 +35,11 @@ class OrganisationViewSet(ScopedModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+
+def not_found(request, exception=None):
+    """Django's 404 (`handler404`) for a URL no route matches: under /api/ the JSON that the API's
+    own 404s give (a client reading JSON is not sent an HTML page), elsewhere the page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)

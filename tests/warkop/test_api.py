@@ -55,7 +55,8 @@ def test_partner_creates_and_changes_only_their_kiosks(partner_api, org):
     stolen = partner_api.post(
         "/api/v1/kiosks/", {**body, "name": "Lain", "organisation": other.organisation_id}, "json"
     )
-    assert stolen.status_code == 403
+    # another organisation does not exist for a partner: 400 on the field, as an unknown id
+    assert stolen.status_code == 400 and list(stolen.json()) == ["organisation"]
     outside = partner_api.post(
         "/api/v1/kiosks/", {**body, "name": "Jauh", "location": {"lat": -6.2, "lng": 106.8}}, "json"
     )
@@ -145,3 +146,61 @@ def test_staff_change_status_and_geojson(client):
     assert [f["properties"]["id"] for f in data["features"]] == [kiosk.pk]
     assert data["features"][0]["geometry"]["type"] == "Point"
     assert set(data["features"][0]["properties"]) >= {"id", "name", "status", "village"}
+
+
+def test_foreign_and_made_up_ids_get_the_identical_400(partner_api, org):
+    """An organisation or kiosk out of the partner's scope answers exactly as an id that exists
+    nowhere: no 403, no existence oracle."""
+    mine = WarkopFactory(organisation=org)
+    foreign_org = OrganisationFactory(name="Bank Rahasia")
+    foreign_kiosk = WarkopFactory(organisation=foreign_org)
+    made_up = max(foreign_org.pk, foreign_kiosk.pk) + 1000
+
+    def patch_organisation(value):
+        return partner_api.patch(
+            f"/api/v1/kiosks/{mine.pk}/",
+            {"organisation": value},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    foreign, unknown = patch_organisation(foreign_org.pk), patch_organisation(made_up)
+    assert foreign.status_code == unknown.status_code == 400
+    assert foreign.json() == unknown.json() == {"organisation": ["There is no such object."]}
+    mine.refresh_from_db()
+    assert mine.organisation == org
+    assert patch_organisation(org.pk).status_code == 200  # their own is fine
+
+    def check_in(value):
+        return partner_api.post(
+            "/api/v1/check-ins/",
+            {"warkop": value, "kind": "visited"},
+            format="json",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    foreign, unknown = check_in(foreign_kiosk.pk), check_in(made_up)
+    assert foreign.status_code == unknown.status_code == 400
+    assert foreign.json() == unknown.json() == {"warkop": ["There is no such object."]}
+    assert not foreign_kiosk.check_ins.exists()
+
+
+def test_api_check_in_times_are_bounded(partner_api, org, settings):
+    settings.CHECKIN_MAX_AGE_DAYS = 7
+    kiosk = WarkopFactory(organisation=org)
+    for when in ("2019-06-01T09:00:00+07:00", "2099-01-01T09:00:00+07:00"):
+        response = partner_api.post(
+            "/api/v1/check-ins/",
+            {"warkop": kiosk.pk, "kind": "visited", "checked_in_at": when},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == ["checked_in_at"]
+    assert not kiosk.check_ins.exists()
+    yesterday = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+    response = partner_api.post(
+        "/api/v1/check-ins/",
+        {"warkop": kiosk.pk, "kind": "online", "checked_in_at": yesterday},
+        format="json",
+    )
+    assert response.status_code == 201, response.content

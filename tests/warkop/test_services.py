@@ -8,7 +8,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from pghistory.models import Events
 from PIL import Image
 
@@ -243,4 +243,47 @@ def test_photos_are_checked_by_content_and_size(staff, settings, tmp_path):
     with pytest.raises(ValidationError):
         warkop_add_photo(
             warkop=kiosk, image=SimpleUploadedFile("b.png", _image(), "image/png"), by=staff
+        )
+
+
+def test_check_in_times_are_bounded_to_the_recent_past(staff, settings):
+    settings.CHECKIN_MAX_AGE_DAYS = 7
+    kiosk = WarkopFactory()
+    now = timezone.now()
+    for when, words in [
+        (datetime.datetime(2019, 6, 1, 9, tzinfo=datetime.UTC), "more than 7 days old"),
+        (now - datetime.timedelta(days=7, minutes=1), "more than 7 days old"),
+        (now + datetime.timedelta(minutes=6), "in the future"),
+        (now + datetime.timedelta(days=365), "in the future"),
+    ]:
+        with pytest.raises(ValidationError) as refused, translation.override("en"):
+            checkin_record(warkop=kiosk, kind=CheckInKind.VISITED, by=staff, checked_in_at=when)
+        assert any(words in m for m in refused.value.message_dict["checked_in_at"])
+    assert not kiosk.check_ins.exists()
+    kiosk.refresh_from_db()
+    assert kiosk.last_check_in_at is None  # nothing half-written
+    # within the window, and a phone clock a few minutes fast, are fine
+    for when in (now - datetime.timedelta(days=6, hours=23), now + datetime.timedelta(minutes=4)):
+        checkin_record(warkop=kiosk, kind=CheckInKind.VISITED, by=staff, checked_in_at=when)
+    assert kiosk.check_ins.count() == 2
+    settings.CHECKIN_MAX_AGE_DAYS = 30  # the window is a setting
+    checkin_record(
+        warkop=kiosk,
+        kind=CheckInKind.ONLINE,
+        by=staff,
+        checked_in_at=now - datetime.timedelta(days=20),
+    )
+    # commands (the sample data) may record older check-ins, never future ones
+    checkin_record(
+        warkop=kiosk,
+        kind=CheckInKind.VISITED,
+        by=None,
+        checked_in_at=now - datetime.timedelta(days=40),
+    )
+    with pytest.raises(ValidationError):
+        checkin_record(
+            warkop=kiosk,
+            kind=CheckInKind.VISITED,
+            by=None,
+            checked_in_at=now + datetime.timedelta(hours=1),
         )

@@ -4,9 +4,12 @@ import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 
+from portal.api.renderers import GeoJSONRenderer
+from portal.api.schema import GEOJSON_RESPONSE
 from portal.api.views import ScopedReadOnlyViewSet
 
 from .. import filtersets
@@ -22,10 +25,13 @@ class GeoJSONMixin:
 
     geojson_properties: tuple[str, ...] = ("code", "name")
 
-    @extend_schema(
-        responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
+    @extend_schema(responses={(200, "application/geo+json"): GEOJSON_RESPONSE})
+    @action(
+        detail=False,
+        url_path="geojson",
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, GeoJSONRenderer],
     )
-    @action(detail=False, url_path="geojson", pagination_class=None)
     def geojson(self, request):
         queryset = self.filter_queryset(self.get_queryset())[:GEOJSON_LIMIT]
         rows = queryset.annotate(

@@ -2,6 +2,7 @@
 warkop.services; a partner's related objects are limited to their scope."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -54,7 +55,12 @@ class LatLngField(serializers.Field):
 
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related kiosk the requesting user may reach (others do not exist for them)."""
+    """A related object (kiosk, organisation) the requesting user may reach, through
+    `portal.scopes.scoped`: others do not exist for them. An id out of their scope and an id
+    that exists nowhere get the same 400 (no existence oracle), and the browsable API's forms
+    (DEBUG only) list only the objects in scope."""
+
+    default_error_messages = {"does_not_exist": _("There is no such object.")}
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.context["request"].user)
@@ -63,7 +69,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 class WarkopSerializer(BoundedModelSerializer):
     village = serializers.SlugRelatedField(slug_field="code", queryset=Village.objects.all())
     village_name = serializers.CharField(source="village.name", read_only=True)
-    organisation = serializers.PrimaryKeyRelatedField(
+    organisation = ScopedRelatedField(
         queryset=Organisation.objects.all(), allow_null=True, required=False
     )
     location = LatLngField()

@@ -6,12 +6,17 @@ from django.contrib.gis.db.models.functions import AsGeoJSON
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status as http_status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
+from portal.api.renderers import GeoJSONRenderer
+from portal.api.schema import GEOJSON_RESPONSE
 from portal.api.views import ScopedModelViewSet
 
 from .. import filtersets, services
@@ -30,8 +35,13 @@ class KioskViewSet(ScopedModelViewSet):
     filterset_class = filtersets.WarkopFilterSet
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
-    @extend_schema(responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")})
-    @action(detail=False, url_path="geojson", pagination_class=None)
+    @extend_schema(responses={(200, "application/geo+json"): GEOJSON_RESPONSE})
+    @action(
+        detail=False,
+        url_path="geojson",
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, GeoJSONRenderer],
+    )
     def geojson(self, request):
         """The filtered kiosks as a GeoJSON FeatureCollection of points."""
         rows = (
@@ -81,7 +91,13 @@ class KioskViewSet(ScopedModelViewSet):
 
 
 class CheckInViewSet(ScopedModelViewSet):
-    """Check-ins: officers (in their kabupaten), staff and the operator record them."""
+    """Check-ins: officers (in their kabupaten), staff and the operator record them, as JSON or
+    as multipart/form-data with a photo."""
+
+    parser_classes = [
+        *(p for p in api_settings.DEFAULT_PARSER_CLASSES if p.media_type == "application/json"),
+        MultiPartParser,
+    ]
 
     queryset = CheckIn.objects.select_related("recorded_by").order_by("-checked_in_at", "-id")
     serializer_class = serializers.CheckInSerializer
