@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from payments.models import ServiceCategory
 from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
+from portal.core.api import ScopedRelatedField
 from portal.models import Organisation
-from portal.scopes import scoped
 from villages.models import Village
 
 from .. import services
@@ -21,13 +21,6 @@ from ..models import (
     WarkopStatus,
     WarkopStatusChange,
 )
-
-
-def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's refusal as an API error (field errors stay per field)."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 @extend_schema_field(
@@ -50,14 +43,8 @@ class LatLngField(serializers.Field):
         try:
             return services.point_from_lat_lng(data["lat"], data["lng"])
         except DjangoValidationError as error:
+            # field-level validation: the messages become this field's own list
             raise serializers.ValidationError(error.messages) from None
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related kiosk the requesting user may reach (others do not exist for them)."""
-
-    def get_queryset(self):
-        return scoped(super().get_queryset(), self.context["request"].user)
 
 
 class WarkopSerializer(BoundedModelSerializer):
@@ -109,32 +96,26 @@ class WarkopSerializer(BoundedModelSerializer):
 
     def create(self, validated_data):
         fields = self._fields(validated_data)
-        try:
-            return services.warkop_create(
-                village=validated_data["village"],
-                location=validated_data["location"],
-                organisation=validated_data.get("organisation"),
-                by=self.context["request"].user,
-                **fields,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.warkop_create(
+            village=validated_data["village"],
+            location=validated_data["location"],
+            organisation=validated_data.get("organisation"),
+            by=self.context["request"].user,
+            **fields,
+        )
 
     def update(self, instance, validated_data):
         extra = {}
         if "organisation" in validated_data:
             extra["organisation"] = validated_data["organisation"]
-        try:
-            return services.warkop_update(
-                warkop=instance,
-                village=validated_data.get("village"),
-                location=validated_data.get("location"),
-                by=self.context["request"].user,
-                **extra,
-                **self._fields(validated_data),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.warkop_update(
+            warkop=instance,
+            village=validated_data.get("village"),
+            location=validated_data.get("location"),
+            by=self.context["request"].user,
+            **extra,
+            **self._fields(validated_data),
+        )
 
 
 class StatusChangeSerializer(BoundedModelSerializer):
@@ -161,17 +142,14 @@ class CheckInSerializer(BoundedModelSerializer):
         read_only_fields = ["id", "recorded_by"]
 
     def create(self, validated_data):
-        try:
-            return services.checkin_record(
-                warkop=validated_data["warkop"],
-                kind=validated_data["kind"],
-                note=validated_data.get("note", ""),
-                photo=validated_data.get("photo"),
-                checked_in_at=validated_data.get("checked_in_at"),
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.checkin_record(
+            warkop=validated_data["warkop"],
+            kind=validated_data["kind"],
+            note=validated_data.get("note", ""),
+            photo=validated_data.get("photo"),
+            checked_in_at=validated_data.get("checked_in_at"),
+            by=self.context["request"].user,
+        )
 
 
 class ReportLineSerializer(BoundedSerializer):
@@ -213,18 +191,15 @@ class MonthlyReportSerializer(BoundedModelSerializer):
             line["category"]: (line["transaction_count"], line["transaction_value"])
             for line in data.get("lines", [])
         }
-        try:
-            report, _created = services.report_submit(
-                warkop=warkop,
-                month=month,
-                lines=lines,
-                learning_sessions=data.get("learning_sessions", 0),
-                learning_participants=data.get("learning_participants", 0),
-                notes=data.get("notes", ""),
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        report, _created = services.report_submit(
+            warkop=warkop,
+            month=month,
+            lines=lines,
+            learning_sessions=data.get("learning_sessions", 0),
+            learning_participants=data.get("learning_participants", 0),
+            notes=data.get("notes", ""),
+            by=self.context["request"].user,
+        )
         return report
 
     def create(self, validated_data):
