@@ -5,13 +5,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from payments.models import ServiceCategory
 from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
 from portal.core.api import ScopedRelatedField
 from portal.models import Organisation
 from villages.models import Village
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     CheckIn,
     CheckInKind,
@@ -154,7 +153,7 @@ class CheckInSerializer(BoundedModelSerializer):
 
 class ReportLineSerializer(BoundedSerializer):
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=ServiceCategory.objects.all()
+        slug_field="code", queryset=selectors.service_category_model().objects.all()
     )
     transaction_count = serializers.IntegerField()
     transaction_value = serializers.IntegerField(help_text="Rupiah")
