@@ -185,7 +185,7 @@ class MonthlyReportSerializer(BoundedModelSerializer):
         read_only_fields = ["id", "submitted_by", "updated_at"]
         validators = []  # one report per kiosk and month: the service says so in words
 
-    def _submit(self, *, warkop, month, data):
+    def _submit(self, *, warkop, month, data, only_new=False):
         lines = {
             line["category"]: (line["transaction_count"], line["transaction_value"])
             for line in data.get("lines", [])
@@ -198,16 +198,18 @@ class MonthlyReportSerializer(BoundedModelSerializer):
             learning_participants=data.get("learning_participants", 0),
             notes=data.get("notes", ""),
             by=self.context["request"].user,
+            only_new=only_new,
         )
         return report
 
     def create(self, validated_data):
-        warkop, month = validated_data["warkop"], validated_data["month"]
-        if MonthlyReport.objects.filter(warkop=warkop, month=month.replace(day=1)).exists():
-            raise serializers.ValidationError(
-                {"month": "This kiosk already has a report for this month: correct it (PUT)."}
-            )
-        return self._submit(warkop=warkop, month=month, data=validated_data)
+        # A POST is a new report: the service refuses a month that has one (PUT corrects it).
+        return self._submit(
+            warkop=validated_data["warkop"],
+            month=validated_data["month"],
+            data=validated_data,
+            only_new=True,
+        )
 
     def update(self, instance, validated_data):
         if "lines" not in validated_data:
