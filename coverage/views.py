@@ -9,8 +9,7 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.core.decorators import permission_page
 from portal.scopes import get_scoped_or_404, regency_scope, scoped
 from villages.models import District, Regency, Village
 from villages.views import HOME_PROVINCE
@@ -62,13 +62,6 @@ SIGNAL_COLORS = {
     Technology.G4: "#1f8a4c",
     Technology.G5: "#1565c0",
 }
-
-
-def coverage_page(permission=VIEW):
-    def decorate(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorate
 
 
 # --- Field form (installable, works offline) -----------------------------------------------------
@@ -135,7 +128,7 @@ def field_messages() -> dict:
     }
 
 
-@coverage_page("coverage.add_survey")
+@permission_page("coverage.add_survey")
 def field(request):
     """The field form: install it, open it once online, then survey with or without signal."""
     context = {
@@ -228,7 +221,7 @@ def field_manifest(request):
 # --- Surveys and their review --------------------------------------------------------------------
 
 
-@coverage_page()
+@permission_page(VIEW)
 def surveys(request):
     """Surveys filtered by review, kabupaten, signal…; supervisors work the pending queue here."""
     queryset = scoped(Survey.objects.for_lists().order_by("-observed_at", "-id"), request.user)
@@ -302,18 +295,16 @@ def _render_survey(request, survey, form=None, status=200):
     return render(request, "coverage/survey.html", context, status=status)
 
 
-@coverage_page()
+@permission_page(VIEW)
 def survey(request, client_uuid):
     """One survey: where, what each operator gave, fibre and power, photos and its review."""
     return _render_survey(request, _survey_for_page(request, client_uuid))
 
 
-@login_required
+@permission_page("coverage.review_survey")
 @require_POST
 def survey_review(request, client_uuid):
     """Verify or reject a survey (needs `coverage.review_survey`)."""
-    if not request.user.has_perm("coverage.review_survey"):
-        raise PermissionDenied
     survey = _survey_for_page(request, client_uuid)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -338,7 +329,7 @@ def survey_review(request, client_uuid):
     return _render_survey(request, survey, form=form, status=400)
 
 
-@coverage_page()
+@permission_page(VIEW)
 def photo(request, pk):
     """A survey photo, for those who may see its survey (404 otherwise)."""
     photo = get_object_or_404(
@@ -355,7 +346,7 @@ def photo(request, pk):
 # --- Import --------------------------------------------------------------------------------------
 
 
-@coverage_page("coverage.import_survey")
+@permission_page("coverage.import_survey")
 def import_surveys(request):
     """Upload a CSV or XLSX export of a field tool, or the field form's outbox file: every
     survey is imported, or none."""
@@ -400,7 +391,7 @@ def import_surveys(request):
     return render(request, "coverage/import.html", context, status=400 if errors else 200)
 
 
-@coverage_page("coverage.import_survey")
+@permission_page("coverage.import_survey")
 def import_template(request, fmt):
     """The import template (header and one row marked as a sample) as CSV or XLSX."""
     text = importers.template_csv()
@@ -437,7 +428,7 @@ def status_legend() -> list[dict]:
     ]
 
 
-@coverage_page(CONNECTIVITY)
+@permission_page(CONNECTIVITY)
 def overview(request):
     """Village connectivity per kabupaten/kota: how many villages have each status."""
     rows = selectors.connectivity_by_regency(HOME_PROVINCE)
@@ -454,7 +445,7 @@ def overview(request):
     return render(request, "coverage/overview.html", context)
 
 
-@coverage_page(CONNECTIVITY)
+@permission_page(CONNECTIVITY)
 def blank_spots(request):
     """Blank-spot villages (surveyed, no usable signal from any operator), per kabupaten/kota."""
     villages = list(
@@ -473,7 +464,7 @@ def blank_spots(request):
     return render(request, "coverage/blank_spots.html", context)
 
 
-@coverage_page(CONNECTIVITY)
+@permission_page(CONNECTIVITY)
 def villages(request):
     """Every village with its connectivity; filter by status, kabupaten, pilot, name."""
     queryset = (
@@ -513,7 +504,7 @@ def kiosk_geojson_url() -> str:
         return ""
 
 
-@coverage_page(CONNECTIVITY)
+@permission_page(CONNECTIVITY)
 def coverage_map(request):
     """Survey points coloured by best signal (cells when zoomed out), villages by status, kiosks.
     Those who may not read single surveys (partners) get cells at every zoom."""

@@ -8,7 +8,7 @@ notifications (asserted in tests/portal/test_programme_pages.py).
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from portal.core.decorators import permission_page
 
 from . import services
 from .models import (
@@ -30,13 +32,6 @@ from .models import (
 )
 from .programme import WorkingCalendar, burn_ups, programme_day, timeline
 from .programme_forms import MilestoneForm, MilestoneRecordForm, NonWorkingDayForm, ProgrammeForm
-
-
-def programme_permission(codename):
-    def decorator(view):
-        return login_required(permission_required(f"portal.{codename}", raise_exception=True)(view))
-
-    return decorator
 
 
 def programme_summary(programme: Programme, on: datetime.date | None = None) -> dict:
@@ -79,7 +74,7 @@ def dashboard_programme(user) -> dict | None:
     return programme_summary(programme)
 
 
-@programme_permission("view_programme")
+@permission_page("portal.view_programme")
 def overview(request):
     """The current programme, or the list when none is current."""
     programme = Programme.objects.current().first()
@@ -89,7 +84,7 @@ def overview(request):
     return _detail(request, programme)
 
 
-@programme_permission("view_programme")
+@permission_page("portal.view_programme")
 def detail(request, pk):
     return _detail(request, get_object_or_404(Programme, pk=pk))
 
@@ -116,13 +111,13 @@ def _detail(request, programme):
     return render(request, "portal/programme/detail.html", context)
 
 
-@programme_permission("view_programme")
+@permission_page("portal.view_programme")
 def programme_list(request):
     programmes = Programme.objects.order_by("-is_current", "-start_date", "name")
     return render(request, "portal/programme/list.html", {"programmes": programmes})
 
 
-@programme_permission("add_programme")
+@permission_page("portal.add_programme")
 def programme_add(request):
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -134,7 +129,7 @@ def programme_add(request):
     )
 
 
-@programme_permission("change_programme")
+@permission_page("portal.change_programme")
 def programme_edit(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
@@ -149,7 +144,7 @@ def programme_edit(request, pk):
     )
 
 
-@programme_permission("change_programme")
+@permission_page("portal.change_programme")
 @require_POST
 def programme_make_current(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
@@ -158,7 +153,7 @@ def programme_make_current(request, pk):
     return redirect("programme:overview")
 
 
-@programme_permission("add_milestone")
+@permission_page("portal.add_milestone")
 def milestone_add(request, pk):
     programme = get_object_or_404(Programme, pk=pk)
     form = MilestoneForm(request.POST or None, programme=programme)
@@ -173,7 +168,7 @@ def milestone_add(request, pk):
     )
 
 
-@programme_permission("change_milestone")
+@permission_page("portal.change_milestone")
 def milestone_edit(request, pk):
     milestone = get_object_or_404(Milestone.objects.select_related("programme"), pk=pk)
     form = MilestoneForm(request.POST or None, instance=milestone, programme=milestone.programme)
@@ -188,7 +183,7 @@ def milestone_edit(request, pk):
     )
 
 
-@programme_permission("view_milestone")
+@permission_page("portal.view_milestone")
 def milestone_detail(request, pk):
     """A milestone: its evidence or live figure, and its status day by day."""
     milestone = get_object_or_404(
@@ -234,7 +229,7 @@ def milestone_detail(request, pk):
     return render(request, "portal/programme/milestone.html", context)
 
 
-@programme_permission("record_milestone")
+@permission_page("portal.record_milestone")
 def milestone_record(request, pk):
     milestone = get_object_or_404(Milestone.objects.select_related("programme"), pk=pk)
     if milestone.kind != MilestoneKind.MANUAL:
@@ -266,7 +261,7 @@ def milestone_record(request, pk):
     )
 
 
-@programme_permission("view_milestone")
+@permission_page("portal.view_milestone")
 def milestone_evidence(request, pk):
     """The evidence document, to users who may read the milestone (never a public media URL)."""
     milestone = get_object_or_404(Milestone, pk=pk)
@@ -279,7 +274,7 @@ def milestone_evidence(request, pk):
     )
 
 
-@programme_permission("view_nonworkingday")
+@permission_page("portal.view_nonworkingday")
 def non_working_days(request):
     """Staff-added non-working days, and the holidays and cuti bersama of the current programme
     the library knows."""
@@ -310,7 +305,7 @@ def non_working_days(request):
     return render(request, "portal/programme/non_working_days.html", context)
 
 
-@programme_permission("delete_nonworkingday")
+@permission_page("portal.delete_nonworkingday")
 @require_POST
 def non_working_day_delete(request, pk):
     day = get_object_or_404(NonWorkingDay, pk=pk)

@@ -362,6 +362,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
+    # The refusals of services (Django's ValidationError, PermissionDenied) as 400/403 answers.
+    "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portal Tim Percepatan Ekonomi Digital Desa — Provinsi Bengkulu",

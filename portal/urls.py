@@ -53,7 +53,7 @@ urlpatterns = [
     path("", include("portal.page_urls")),
     path("registry/", include("villages.urls")),
     path("warkop/", include("warkop.urls")),
-    path("layanan/", include("warkop.public_urls")),
+    path("", include("payments.urls")),  # /warkop/gap/, a kiosk's services, /layanan/
     path("coverage/", include("coverage.urls")),
     path("programme/", include("portal.programme_urls")),
     path("accounts/", include(accounts)),

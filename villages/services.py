@@ -17,6 +17,20 @@ ALLOWED_DECISIONS = {
     PilotStatus.WITHDRAWN: set(),
 }
 
+#: A village whose pilot record has one of these statuses may be proposed again (reopening it).
+PROPOSABLE_AGAIN = {PilotStatus.REJECTED, PilotStatus.WITHDRAWN}
+
+
+def is_proposable(pilot: Pilot | None) -> bool:
+    """The one rule: a village without a pilot record, or whose pilot was rejected or withdrawn,
+    may be proposed; one already proposed or selected may not."""
+    return pilot is None or pilot.status in PROPOSABLE_AGAIN
+
+
+def can_propose(*, user, pilot: Pilot | None) -> bool:
+    """May `user` propose the village whose pilot record is `pilot` (None: none yet)?"""
+    return user.has_perm("villages.add_pilot") and is_proposable(pilot)
+
 
 @transaction.atomic
 def pilot_propose(
@@ -47,7 +61,7 @@ def pilot_propose(
             proposal_reason=reason.strip(),
             recorded_by=by,
         )
-    if pilot.status in (PilotStatus.PROPOSED, PilotStatus.SELECTED):
+    if not is_proposable(pilot):
         raise ValidationError(
             _("%(village)s is already %(status)s as a pilot.")
             % {"village": village, "status": pilot.get_status_display().lower()}

@@ -6,8 +6,6 @@ geometries) are never loaded by the pages — the maps fetch them from the GeoJS
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +15,10 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from portal.audit import history_of
+from portal.core.decorators import permission_page
 from portal.scopes import scoped
 
+from . import services
 from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
 from .forms import PilotDecideForm, PilotProposeForm
 from .models import (
@@ -40,9 +40,8 @@ HOME_PROVINCE = "17"
 REGISTRY_PERMISSION = "villages.view_village"
 
 
-def registry_page(view):
-    """Anonymous visitors go to the login page; a user whose role cannot read the registry, 403."""
-    return login_required(permission_required(REGISTRY_PERMISSION, raise_exception=True)(view))
+#: Anonymous visitors go to the login page; a user whose role cannot read the registry, 403.
+registry_page = permission_page(REGISTRY_PERMISSION)
 
 
 SEARCH_PAGE_SIZE = 25
@@ -253,9 +252,7 @@ def decision_actions() -> dict:
 def _render_village(request, village, *, propose_form=None, decide_form=None):
     user = request.user
     pilot = _pilot_of(village)
-    can_propose = user.has_perm("villages.add_pilot") and (
-        pilot is None or pilot.status in (PilotStatus.REJECTED, PilotStatus.WITHDRAWN)
-    )
+    can_propose = services.can_propose(user=user, pilot=pilot)
     decisions = ALLOWED_DECISIONS[PilotStatus(pilot.status)] if pilot else set()
     can_decide = user.has_perm("villages.change_pilot") and bool(decisions)
     district = village.district
@@ -286,12 +283,10 @@ def village(request, code):
     return _render_village(request, _village_for_page(code))
 
 
-@login_required
+@permission_page("villages.add_pilot")
 @require_POST
 def village_propose(request, code):
     """Propose the village as desa percontohan (needs `villages.add_pilot`)."""
-    if not request.user.has_perm("villages.add_pilot"):
-        raise PermissionDenied
     village = _village_for_page(code)
     form = PilotProposeForm(request.POST)
     if form.is_valid() and form.save(village=village, by=request.user):
@@ -302,12 +297,10 @@ def village_propose(request, code):
     return _render_village(request, village, propose_form=form)
 
 
-@login_required
+@permission_page("villages.change_pilot")
 @require_POST
 def village_decide(request, code):
     """Select, reject or withdraw the village's pilot (needs `villages.change_pilot`)."""
-    if not request.user.has_perm("villages.change_pilot"):
-        raise PermissionDenied
     village = _village_for_page(code)
     pilot = _pilot_of(village)
     if pilot is None:

@@ -4,8 +4,6 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from payments.models import ServiceOffering
-
 from .models import CheckIn, CheckInKind, Connectivity, MonthlyReport, Warkop, WarkopStatus
 
 
@@ -53,34 +51,14 @@ class WarkopFilterSet(django_filters.FilterSet):
         )
 
     def filter_service(self, queryset, name, value):
-        """Kiosks with an active offering of the category (code)."""
+        """Kiosks with an active offering of the category (code), through the offerings' reverse
+        relation (warkop imports no module of payments)."""
         if not value:
             return queryset
-        offered = ServiceOffering.objects.filter(
+        offering = Warkop.offerings.rel.related_model.objects.filter(
             warkop=OuterRef("pk"), category__code=value, is_active=True
         )
-        return queryset.filter(Exists(offered))
-
-
-class ServiceOfferingFilterSet(django_filters.FilterSet):
-    warkop = django_filters.NumberFilter(field_name="warkop_id", label=_("Kiosk"))
-    category = django_filters.CharFilter(field_name="category__code", label=_("Service"))
-    provider = django_filters.CharFilter(field_name="provider__code", label=_("Provider"))
-    regency = django_filters.CharFilter(
-        field_name="warkop__village__district__regency_id", label=_("Regency/city")
-    )
-    is_active = django_filters.BooleanFilter(label=_("Active"))
-    unverified = django_filters.BooleanFilter(method="filter_unverified", label=_("Unverified"))
-
-    class Meta:
-        model = ServiceOffering
-        fields = ["warkop", "category", "provider", "regency", "is_active", "unverified"]
-
-    def filter_unverified(self, queryset, name, value):
-        if value is None:
-            return queryset
-        unverified = ServiceOffering.objects.unverified().values("pk")
-        return queryset.filter(pk__in=unverified) if value else queryset.exclude(pk__in=unverified)
+        return queryset.filter(Exists(offering))
 
 
 class CheckInFilterSet(django_filters.FilterSet):

@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from payments import services as payment_services
-from payments.models import Provider, ServiceCategory, ServiceOffering
 from portal.bounds import ColumnBoundsFormMixin, column_bounds
 from portal.models import Organisation
 from villages.forms import ServiceFormMixin
@@ -209,47 +207,6 @@ class PhotoForm(ServiceFormMixin, forms.Form):
             return None
 
 
-class OfferingForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
-    bounds_model = ServiceOffering
-    category = forms.ModelChoiceField(
-        label=_("Service"), queryset=ServiceCategory.objects.filter(is_active=True)
-    )
-    provider = forms.ModelChoiceField(
-        label=_("Provider"), queryset=Provider.objects.filter(is_active=True)
-    )
-    fee = forms.IntegerField(label=_("Fee (Rp)"), min_value=0, initial=0)
-    hours = forms.CharField(
-        label=_("Hours"),
-        max_length=120,
-        required=False,
-        help_text=_("Leave empty when the service is offered whenever the kiosk is open."),
-    )
-    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
-    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
-
-    def __init__(self, *args, instance: ServiceOffering | None = None, **kwargs):
-        if instance is not None and "initial" not in kwargs:
-            kwargs["initial"] = {
-                "category": instance.category_id,
-                "provider": instance.provider_id,
-                "fee": instance.fee,
-                "hours": instance.hours,
-                "is_active": instance.is_active,
-                "notes": instance.notes,
-            }
-        super().__init__(*args, **kwargs)
-        self.instance = instance
-
-    def save(self, *, warkop, by):
-        try:
-            return payment_services.offering_save(
-                warkop=warkop, offering=self.instance, by=by, **self.cleaned_data
-            )
-        except ValidationError as error:
-            self.add_service_error(error)
-            return None
-
-
 class ReportForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
     """A month's report: one count and value field pair per service category."""
 
@@ -322,17 +279,3 @@ class ReportForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
         except ValidationError as error:
             self.add_service_error(error)
             return None
-
-
-class GapForm(forms.Form):
-    regency = forms.ChoiceField(label=_("Regency/city"))
-    service = forms.ModelChoiceField(
-        label=_("Service"),
-        queryset=ServiceCategory.objects.filter(is_active=True),
-        to_field_name="code",
-    )
-    km = forms.FloatField(label=_("Distance (km)"), min_value=0.5, max_value=100, initial=5)
-
-    def __init__(self, *args, regencies=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["regency"].choices = [(r.code, r.name) for r in regencies]

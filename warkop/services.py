@@ -424,11 +424,13 @@ def report_submit(
     learning_sessions: int = 0,
     learning_participants: int = 0,
     notes: str = "",
+    only_new: bool = False,
 ) -> tuple[MonthlyReport, bool]:
     """Submit (or correct) a kiosk's report of one month. `lines` maps a ServiceCategory to
     (transaction count, value in Rupiah). Negative figures and future months are refused; a
-    correction overwrites the figures, whose earlier values stay in the audit trail. Returns
-    (report, created)."""
+    correction overwrites the figures, whose earlier values stay in the audit trail. One report
+    per kiosk and month: with `only_new` (a new report, not a correction) a month that already
+    has one is refused. Returns (report, created)."""
     ensure_can_manage(by, warkop)
     month = first_of_month(month)
     if month > first_of_month(timezone.localdate()):
@@ -457,6 +459,10 @@ def report_submit(
             "submitted_by": by,
         },
     )
+    if not created and only_new:
+        raise ValidationError(
+            {"month": _("This kiosk already has a report for this month: correct it instead.")}
+        )
     if not created:
         report.learning_sessions = learning_sessions
         report.learning_participants = learning_participants

@@ -1,5 +1,6 @@
-"""Staff pages of the kiosks: list with filters and CSV/XLSX export, detail with its services,
-check-ins, reports and history, create/edit, status change, and the gap view.
+"""Staff pages of the kiosks: list with filters and CSV/XLSX export, detail with check-ins,
+reports, history and the sections other apps add (warkop/extensions.py: payments adds the
+kiosk's services), create/edit, status change.
 
 Lists read through `portal.scopes.scoped` and cost a constant number of queries.
 """
@@ -8,8 +9,6 @@ import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -19,13 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from payments.models import ServiceCategory, ServiceOffering
 from portal.audit import history_of
+from portal.core.decorators import permission_page
 from portal.scopes import get_scoped_or_404, scoped
-from villages.models import District, Regency
+from villages.models import District
 from villages.views import HOME_PROVINCE
 
-from . import forms, selectors
+from . import extensions, forms, selectors
 from .filtersets import WarkopFilterSet
 from .models import MonthlyReportLine, Warkop, WarkopStatus
 from .services import ALLOWED_TRANSITIONS
@@ -38,13 +37,6 @@ COLOR_BY_STATUS = {
     WarkopStatus.SUSPENDED: "#e4572e",
     WarkopStatus.CLOSED: "#8c99a6",
 }
-
-
-def kiosk_page(permission):
-    def decorator(view):
-        return login_required(permission_required(permission, raise_exception=True)(view))
-
-    return decorator
 
 
 def kiosk_map_config() -> dict:
@@ -70,7 +62,7 @@ def kiosk_map_config() -> dict:
 
 def _filter_choices():
     groups = District.objects.grouped_by_regency(HOME_PROVINCE)
-    categories = list(ServiceCategory.objects.filter(is_active=True).only("code", "label"))
+    categories = list(selectors.active_service_categories().only("code", "label"))
     return [regency for regency, _districts in groups], groups, categories
 
 
@@ -79,7 +71,7 @@ def _filtered(request):
     return WarkopFilterSet(request.GET, queryset=queryset)
 
 
-@kiosk_page("warkop.view_warkop")
+@permission_page("warkop.view_warkop")
 def kiosk_list(request):
     """Kiosks filtered by kabupaten, kecamatan, status, service and staleness."""
     filterset = _filtered(request)
@@ -103,6 +95,7 @@ def kiosk_list(request):
         "map_url": f"{reverse('api:kiosk-geojson')}?"
         + urlencode([(key, value) for key, value in query.items() if value.strip()]),
         "map_config": kiosk_map_config(),
+        "links": [link for make in extensions.list_links if (link := make(request))],
     }
     return render(request, "warkop/list.html", context)
 
@@ -171,7 +164,7 @@ def _safe_cell(value):
     return value
 
 
-@kiosk_page("warkop.view_warkop")
+@permission_page("warkop.view_warkop")
 def kiosk_export(request, fmt):
     """The filtered list as CSV or XLSX (same FilterSet, same scope as the page)."""
     if fmt not in ("csv", "xlsx"):
@@ -203,7 +196,7 @@ def kiosk_export(request, fmt):
     return response
 
 
-def _kiosk(request, pk):
+def kiosk_for_page(request, pk):
     return get_scoped_or_404(
         Warkop.objects.select_related(
             "village__district__regency__province", "organisation", "created_by"
@@ -218,15 +211,15 @@ def _kiosk(request, pk):
     )
 
 
-def _render_detail(request, kiosk, **forms_given):
+def render_detail(request, kiosk, **forms_given):
+    """The kiosk's page; `forms_given` are bound forms a refused POST shows with their errors."""
     user = request.user
-    categories = list(ServiceCategory.objects.filter(is_active=True))
+    categories = list(selectors.active_service_categories())
     allowed = ALLOWED_TRANSITIONS[WarkopStatus(kiosk.status)]
     can = {
         "edit": user.has_perm("warkop.change_warkop"),
         "status": user.has_perm("warkop.change_status_warkop") and bool(allowed),
         "checkin": user.has_perm("warkop.add_checkin") and kiosk.status != WarkopStatus.CLOSED,
-        "offer": user.has_perm("payments.add_serviceoffering"),
         "report": user.has_perm("warkop.add_monthlyreport"),
         "photo": user.has_perm("warkop.add_warkopphoto"),
     }
@@ -237,11 +230,11 @@ def _render_detail(request, kiosk, **forms_given):
         "district": village.district,
         "regency": village.district.regency,
         "province": village.district.regency.province,
-        "offerings": list(
-            kiosk.offerings.select_related("category", "provider", "last_checked_by")
-            .with_verification()
-            .order_by("category__sort_order", "provider__name")
-        ),
+        "sections": [
+            section
+            for make in extensions.detail_sections
+            if (section := make(request, kiosk, forms_given))
+        ],
         "check_ins": list(kiosk.check_ins.select_related("recorded_by")[:20]),
         "reports": list(
             kiosk.reports.select_related("submitted_by")
@@ -255,7 +248,6 @@ def _render_detail(request, kiosk, **forms_given):
         "can": can,
         "status_form": forms_given.get("status_form") or forms.StatusForm(allowed=allowed),
         "checkin_form": forms_given.get("checkin_form") or forms.CheckInForm(),
-        "offering_form": forms_given.get("offering_form") or forms.OfferingForm(),
         "report_form": forms_given.get("report_form")
         or forms.ReportForm(
             categories=categories, initial={"month": timezone.localdate().strftime("%Y-%m")}
@@ -268,12 +260,12 @@ def _render_detail(request, kiosk, **forms_given):
     return render(request, "warkop/detail.html", context)
 
 
-@kiosk_page("warkop.view_warkop")
+@permission_page("warkop.view_warkop")
 def kiosk_detail(request, pk):
-    return _render_detail(request, _kiosk(request, pk))
+    return render_detail(request, kiosk_for_page(request, pk))
 
 
-@kiosk_page("warkop.add_warkop")
+@permission_page("warkop.add_warkop")
 def kiosk_create(request):
     form = forms.WarkopForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -284,9 +276,9 @@ def kiosk_create(request):
     return render(request, "warkop/form.html", {"form": form, "kiosk": None})
 
 
-@kiosk_page("warkop.change_warkop")
+@permission_page("warkop.change_warkop")
 def kiosk_edit(request, pk):
-    kiosk = _kiosk(request, pk)
+    kiosk = kiosk_for_page(request, pk)
     form = forms.WarkopForm(request.POST or None, user=request.user, instance=kiosk)
     if request.method == "POST" and form.is_valid() and form.save() is not None:
         messages.success(request, _("Kiosk %(name)s saved.") % {"name": kiosk.name})
@@ -294,107 +286,46 @@ def kiosk_edit(request, pk):
     return render(request, "warkop/form.html", {"form": form, "kiosk": kiosk})
 
 
-def _post_action(permission, form_name, make_form, success):
-    """A POST from the detail page: check the permission, validate, call the service."""
+def kiosk_post_action(permission, form_name, make_form, success):
+    """A POST from the kiosk's page: check the permission, validate, call the service (the
+    form's `save(warkop=, by=)`); a refusal shows the page again with the form's errors."""
 
-    @login_required
+    @permission_page(permission)
     @require_POST
     def view(request, pk):
-        if not request.user.has_perm(permission):
-            raise PermissionDenied
-        kiosk = _kiosk(request, pk)
+        kiosk = kiosk_for_page(request, pk)
         form = make_form(request, kiosk)
         if form.is_valid() and form.save(warkop=kiosk, by=request.user) is not None:
             messages.success(request, success())
             return redirect(kiosk)
-        return _render_detail(request, kiosk, **{form_name: form})
+        return render_detail(request, kiosk, **{form_name: form})
 
     return view
 
 
-kiosk_status = _post_action(
+kiosk_status = kiosk_post_action(
     "warkop.change_status_warkop",
     "status_form",
     lambda request, kiosk: forms.StatusForm(request.POST),
     lambda: _("Status changed."),
 )
-kiosk_checkin = _post_action(
+kiosk_checkin = kiosk_post_action(
     "warkop.add_checkin",
     "checkin_form",
     lambda request, kiosk: forms.CheckInForm(request.POST, request.FILES),
     lambda: _("Check-in recorded."),
 )
-kiosk_photo = _post_action(
+kiosk_photo = kiosk_post_action(
     "warkop.add_warkopphoto",
     "photo_form",
     lambda request, kiosk: forms.PhotoForm(request.POST, request.FILES),
     lambda: _("Photo added."),
 )
-kiosk_offering_add = _post_action(
-    "payments.add_serviceoffering",
-    "offering_form",
-    lambda request, kiosk: forms.OfferingForm(request.POST),
-    lambda: _("Service saved."),
-)
-kiosk_report = _post_action(
+kiosk_report = kiosk_post_action(
     "warkop.add_monthlyreport",
     "report_form",
     lambda request, kiosk: forms.ReportForm(
-        request.POST, categories=ServiceCategory.objects.filter(is_active=True)
+        request.POST, categories=selectors.active_service_categories()
     ),
     lambda: _("Monthly report saved."),
 )
-
-
-def _offering(request, pk):
-    return get_scoped_or_404(
-        ServiceOffering.objects.select_related("warkop", "category", "provider"),
-        request.user,
-        pk=pk,
-    )
-
-
-@kiosk_page("payments.change_serviceoffering")
-def offering_edit(request, pk):
-    offering = _offering(request, pk)
-    form = forms.OfferingForm(request.POST or None, instance=offering)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and form.save(warkop=offering.warkop, by=request.user)
-    ):
-        messages.success(request, _("Service saved."))
-        return redirect(offering.warkop)
-    return render(request, "warkop/offering_form.html", {"form": form, "offering": offering})
-
-
-@login_required
-@require_POST
-def offering_verify(request, pk):
-    """Record that the offering was checked today."""
-    if not request.user.has_perm("payments.change_serviceoffering"):
-        raise PermissionDenied
-    from payments.services import offering_verify as verify
-
-    offering = _offering(request, pk)
-    verify(offering=offering, by=request.user)
-    messages.success(request, _("Service marked as checked today."))
-    return redirect(offering.warkop)
-
-
-@kiosk_page("warkop.view_coverage_gap")
-def gap(request):
-    """Villages of a kabupaten/kota with no operational kiosk offering a service within N km."""
-    regencies = list(
-        Regency.objects.filter(province_id=HOME_PROVINCE).only("code", "name").order_by("code")
-    )
-    form = forms.GapForm(request.GET or None, regencies=regencies)
-    villages = None
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        villages = list(
-            selectors.villages_without_service(
-                regency_code=data["regency"], category=data["service"], km=data["km"]
-            )
-        )
-    return render(request, "warkop/gap.html", {"form": form, "villages": villages})

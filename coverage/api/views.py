@@ -5,7 +5,6 @@ queryset goes through `portal.scopes.scoped`; who sees what: docs/data-protectio
 import json
 import math
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -14,7 +13,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -33,14 +31,6 @@ from ..models import MapCell, Source, Survey
 from . import serializers as coverage_serializers
 
 GEOJSON_LIMIT = 5000
-
-
-def _validation_error(error: ValidationError) -> ApiValidationError:
-    if hasattr(error, "error_dict"):
-        return ApiValidationError(
-            {k: [str(m) for e in v for m in e] for k, v in error.error_dict.items()}
-        )
-    return ApiValidationError({"non_field_errors": error.messages})
 
 
 def _feature(lng: float, lat: float, properties: dict) -> str:
@@ -122,8 +112,6 @@ class SurveyViewSet(
                 },
                 status=status.HTTP_409_CONFLICT,
             )
-        except ValidationError as error:
-            raise _validation_error(error) from error
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")})
@@ -171,16 +159,13 @@ class SurveyViewSet(
         survey = self.get_object()
         serializer = coverage_serializers.ReviewSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.survey_review(
-                survey=survey,
-                status=serializer.validated_data["status"],
-                reason=serializer.validated_data["reason"],
-                confirm_location=serializer.validated_data["confirm_location"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            raise _validation_error(error) from error
+        services.survey_review(
+            survey=survey,
+            status=serializer.validated_data["status"],
+            reason=serializer.validated_data["reason"],
+            confirm_location=serializer.validated_data["confirm_location"],
+            by=request.user,
+        )
         return Response(self.get_serializer(self.get_queryset().get(pk=survey.pk)).data)
 
     @extend_schema(
@@ -199,17 +184,14 @@ class SurveyViewSet(
         serializer = coverage_serializers.PhotoUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         image = serializer.validated_data["image"]
-        try:
-            # The service checks the photo and stores it re-encoded without metadata.
-            photo, created = services.survey_photo_add(
-                survey=survey,
-                client_uuid=serializer.validated_data["client_uuid"],
-                image=image,
-                caption=serializer.validated_data["caption"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            raise _validation_error(error) from error
+        # The service checks the photo and stores it re-encoded without metadata.
+        photo, created = services.survey_photo_add(
+            survey=survey,
+            client_uuid=serializer.validated_data["client_uuid"],
+            image=image,
+            caption=serializer.validated_data["caption"],
+            by=request.user,
+        )
         return Response(
             coverage_serializers.PhotoSerializer(photo).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

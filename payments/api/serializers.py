@@ -1,10 +1,9 @@
 """API representations of the service catalogue and the offerings; writes go through services."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from portal.api.serializers import BoundedModelSerializer
-from warkop.api.serializers import ScopedRelatedField, as_drf_error
+from portal.core.api import ScopedRelatedField
 from warkop.models import Warkop
 
 from .. import services
@@ -54,20 +53,17 @@ class ServiceOfferingSerializer(BoundedModelSerializer):
 
     def _save(self, data, offering=None):
         current = offering or ServiceOffering()
-        try:
-            return services.offering_save(
-                warkop=data.get("warkop", getattr(offering, "warkop", None)),
-                category=data.get("category", getattr(offering, "category", None)),
-                provider=data.get("provider", getattr(offering, "provider", None)),
-                fee=data.get("fee", current.fee or 0),
-                hours=data.get("hours", current.hours),
-                is_active=data.get("is_active", current.is_active),
-                notes=data.get("notes", current.notes),
-                offering=offering,
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.offering_save(
+            warkop=data.get("warkop", getattr(offering, "warkop", None)),
+            category=data.get("category", getattr(offering, "category", None)),
+            provider=data.get("provider", getattr(offering, "provider", None)),
+            fee=data.get("fee", current.fee or 0),
+            hours=data.get("hours", current.hours),
+            is_active=data.get("is_active", current.is_active),
+            notes=data.get("notes", current.notes),
+            offering=offering,
+            by=self.context["request"].user,
+        )
 
     def create(self, validated_data):
         return self._save(validated_data)

@@ -6,9 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
-from warkop.filtersets import ServiceOfferingFilterSet
 
 from .. import services
+from ..filtersets import ServiceOfferingFilterSet
 from ..models import Provider, ServiceCategory, ServiceOffering
 from . import serializers
 

@@ -1,7 +1,6 @@
 """API of the 100-day programme: read programmes, milestones and daily snapshots; staff record
 manual milestones (`POST /api/v1/milestones/{id}/record/`)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
@@ -171,24 +170,14 @@ class MilestoneViewSet(ScopedReadOnlyViewSet):
         form = MilestoneRecordForm(request.data, request.FILES)
         if not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        try:
-            milestone = services.milestone_record(
-                milestone=milestone,
-                by=request.user,
-                **{
-                    key: form.cleaned_data[key]
-                    for key in ("done_on", "evidence_file", "evidence_url", "note")
-                },
-            )
-        except DjangoValidationError as exc:
-            # a 400 body is always an object (the schema's ValidationError): per field, or
-            # non_field_errors
-            detail = (
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            )
-            raise ValidationError(detail) from exc
+        milestone = services.milestone_record(
+            milestone=milestone,
+            by=request.user,
+            **{
+                key: form.cleaned_data[key]
+                for key in ("done_on", "evidence_file", "evidence_url", "note")
+            },
+        )
         return Response(MilestoneSerializer(milestone, context={"request": request}).data)
 
 

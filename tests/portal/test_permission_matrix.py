@@ -16,6 +16,7 @@ from portal.roles import Role
 from portal.services import api_token_create
 from tests.coverage import permissions as coverage_permissions
 from tests.factories import OrganisationFactory, UserFactory
+from tests.payments import permissions as payments_permissions
 from tests.permissions import LOGIN, ROLES
 from tests.portal import permissions as portal_permissions
 from tests.villages import permissions as villages_permissions
@@ -23,7 +24,14 @@ from tests.warkop import permissions as warkop_permissions
 from villages.models import Pilot
 
 # Every app's entries; a new app adds its module here.
-APPS = [portal_permissions, villages_permissions, warkop_permissions, coverage_permissions]
+# payments after warkop: its offering belongs to warkop's kiosk
+APPS = [
+    portal_permissions,
+    villages_permissions,
+    warkop_permissions,
+    payments_permissions,
+    coverage_permissions,
+]
 MATRIX = {name: entry for app in APPS for name, entry in app.ENTRIES.items()}
 DATA = {name: body for app in APPS for name, body in app.DATA.items()}
 

@@ -1,12 +1,11 @@
-"""Permission-matrix entries of the kiosks and payment services: pages, the public finder and
-the API, with a kiosk outside the officer's kabupaten and outside the partner's organisation."""
+"""Permission-matrix entries of the kiosks: pages and the API, with a kiosk outside the officer's
+kabupaten and outside the partner's organisation (services: tests/payments/permissions.py)."""
 
 import datetime
 
 from django.utils import timezone
 
-from payments.models import Provider, ServiceCategory, ServiceOffering
-from tests.permissions import API, LOGIN, PAGE, PUBLIC, every
+from tests.permissions import API, LOGIN, PAGE, every
 from villages.models import Village
 from warkop.models import CheckIn, MonthlyReport, Warkop, WarkopStatus
 
@@ -24,11 +23,6 @@ ENTRIES = {
         lambda w: "/warkop/new/",
         every(403, anonymous=LOGIN, admin=200, staff=200, partner=200),
     ),
-    "warkop:gap": (
-        "get",
-        lambda w: "/warkop/gap/?regency=17.01&service=pln_token&km=5",
-        every(403, anonymous=LOGIN, admin=200, staff=200, supervisor=200),
-    ),
     "warkop:detail": ("get", lambda w: f"/warkop/{w['kiosk_out'].pk}/", OUT_OF_SCOPE),
     "warkop:edit": ("get", lambda w: f"/warkop/{w['kiosk_out'].pk}/edit/", MANAGE_OUT),
     "warkop:status": (
@@ -43,28 +37,7 @@ ENTRIES = {
     ),
     # No file: the form comes back with its error (200) to those who may add photos.
     "warkop:photo": ("post", lambda w: f"/warkop/{w['kiosk_out'].pk}/photos/", MANAGE_OUT),
-    "warkop:offering-add": (
-        "post",
-        lambda w: f"/warkop/{w['kiosk_out'].pk}/services/",
-        MANAGE_OUT,
-    ),
     "warkop:report": ("post", lambda w: f"/warkop/{w['kiosk_out'].pk}/reports/", ACTION_OUT),
-    "warkop:offering-edit": (
-        "get",
-        lambda w: f"/warkop/services/{w['offering_out'].pk}/",
-        MANAGE_OUT,
-    ),
-    "warkop:offering-verify": (
-        "post",
-        lambda w: f"/warkop/services/{w['offering_out'].pk}/verify/",
-        ACTION_OUT,
-    ),
-    "finder": ("get", lambda w: "/layanan/?layanan=pln_token&desa=17.71.01.1001", PUBLIC),
-    "finder-geojson": (
-        "get",
-        lambda w: "/layanan/peta.geojson?layanan=pln_token&lat=-3.8&lng=102.26",
-        PUBLIC,
-    ),
     "api:kiosk-list": ("get", lambda w: "/api/v1/kiosks/", API),
     "api:kiosk-geojson": ("get", lambda w: "/api/v1/kiosks/geojson/", API),
     "api:kiosk-detail": ("get", lambda w: f"/api/v1/kiosks/{w['kiosk_out'].pk}/", API_OUT),
@@ -81,25 +54,6 @@ ENTRIES = {
     ),
     "api:report-list": ("get", lambda w: "/api/v1/reports/", API),
     "api:report-detail": ("get", lambda w: f"/api/v1/reports/{w['report_out'].pk}/", API_OUT),
-    "api:offering-list": ("get", lambda w: "/api/v1/offerings/", API),
-    "api:offering-detail": (
-        "get",
-        lambda w: f"/api/v1/offerings/{w['offering_out'].pk}/",
-        API_OUT,
-    ),
-    "api:offering-verify": (
-        "post",
-        lambda w: f"/api/v1/offerings/{w['offering_out'].pk}/verify/",
-        every(403, anonymous=401, admin=200, staff=200, partner=404),
-    ),
-    "api:servicecategory-list": ("get", lambda w: "/api/v1/service-categories/", API),
-    "api:servicecategory-detail": (
-        "get",
-        lambda w: "/api/v1/service-categories/pln_token/",
-        API,
-    ),
-    "api:provider-list": ("get", lambda w: "/api/v1/providers/", API),
-    "api:provider-detail": ("get", lambda w: "/api/v1/providers/pln/", API),
 }
 
 DATA = {
@@ -113,8 +67,7 @@ DATA = {
 
 def populate(world: dict) -> None:
     """A kiosk of the partner's organisation in Bengkulu Selatan (17.01, the officer's scope) and
-    a proposed kiosk of another organisation in Seluma (17.05), with a service, a check-in and a
-    report."""
+    a proposed kiosk of another organisation in Seluma (17.05), with a check-in and a report."""
     village_in = Village.objects.get(code="17.01.01.2001")
     village_out = Village.objects.filter(district__regency_id="17.05").order_by("code").first()
     kiosk_in = Warkop.objects.create(
@@ -133,12 +86,6 @@ def populate(world: dict) -> None:
         organisation=world["other_org"],
         status=WarkopStatus.PROPOSED,
     )
-    offering_out = ServiceOffering.objects.create(
-        warkop=kiosk_out,
-        category=ServiceCategory.objects.get(code="pln_token"),
-        provider=Provider.objects.get(code="pln"),
-        fee=2000,
-    )
     checkin_out = CheckIn.objects.create(
         warkop=kiosk_out, kind="visited", checked_in_at=timezone.now()
     )
@@ -148,7 +95,6 @@ def populate(world: dict) -> None:
     world.update(
         kiosk_in=kiosk_in,
         kiosk_out=kiosk_out,
-        offering_out=offering_out,
         checkin_out=checkin_out,
         report_out=report_out,
     )

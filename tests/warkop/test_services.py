@@ -12,8 +12,7 @@ from django.utils import timezone, translation
 from pghistory.models import Events
 from PIL import Image
 
-from payments.models import ServiceCategory, ServiceOffering
-from payments.services import offering_save, offering_verify
+from payments.models import ServiceCategory
 from portal.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from warkop.models import CheckInKind, Warkop, WarkopStatus
@@ -28,7 +27,7 @@ from warkop.services import (
     warkop_update,
 )
 
-from .factories import OfferingFactory, WarkopFactory, near, village
+from .factories import WarkopFactory, near, village
 
 pytestmark = pytest.mark.django_db
 
@@ -187,37 +186,22 @@ def test_report_rules_and_corrections_keep_earlier_figures(staff):
         report_submit(warkop=kiosk, month=next_month, lines={}, by=staff)
 
 
-def test_offering_unverified_after_the_configured_days(staff, settings):
-    settings.OFFERING_VERIFY_DAYS = 30
-    today = timezone.localdate()
-    checked = OfferingFactory(last_checked_on=today - datetime.timedelta(days=10))
-    stale = OfferingFactory(last_checked_on=today - datetime.timedelta(days=31))
-    never = OfferingFactory(last_checked_on=None)
-    assert not checked.is_unverified and stale.is_unverified and never.is_unverified
-    unverified = set(ServiceOffering.objects.unverified().values_list("pk", flat=True))
-    assert unverified == {stale.pk, never.pk}
-    offering_verify(offering=stale, by=staff)
-    stale.refresh_from_db()
-    assert stale.last_checked_on == today and stale.last_checked_by == staff
-    assert not stale.is_unverified
-    settings.OFFERING_VERIFY_DAYS = 5
-    checked.refresh_from_db()
-    assert checked.is_unverified
-
-
-def test_offering_save_checks_fee_and_uniqueness(staff):
-    offering = OfferingFactory()
-    kwargs = {
-        "warkop": offering.warkop,
-        "category": offering.category,
-        "provider": offering.provider,
-    }
-    with pytest.raises(ValidationError):
-        offering_save(**kwargs, fee=2000, by=staff)
-    with pytest.raises(ValidationError):
-        offering_save(**kwargs, fee=-1, by=staff, offering=offering)
-    saved = offering_save(**kwargs, fee=2500, by=staff, offering=offering)
-    assert (saved.fee, saved.last_checked_on) == (2500, timezone.localdate())
+def test_a_new_report_for_a_month_with_one_is_refused_in_words(staff):
+    kiosk = WarkopFactory()
+    month = timezone.localdate().replace(day=1)
+    report, created = report_submit(warkop=kiosk, month=month, lines={}, by=staff, only_new=True)
+    assert created
+    with pytest.raises(ValidationError) as refused:
+        report_submit(
+            warkop=kiosk, month=month, lines={}, by=staff, learning_sessions=3, only_new=True
+        )
+    assert list(refused.value.message_dict) == ["month"]
+    report.refresh_from_db()
+    assert report.learning_sessions == 0  # nothing written
+    corrected, created = report_submit(
+        warkop=kiosk, month=month, lines={}, by=staff, learning_sessions=3
+    )
+    assert not created and corrected.learning_sessions == 3
 
 
 def _image(fmt="PNG", size=(20, 20)):

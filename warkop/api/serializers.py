@@ -2,17 +2,15 @@
 warkop.services; a partner's related objects are limited to their scope."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from payments.models import ServiceCategory
 from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
+from portal.core.api import ScopedRelatedField
 from portal.models import Organisation
-from portal.scopes import scoped
 from villages.models import Village
 
-from .. import services
+from .. import selectors, services
 from ..models import (
     CheckIn,
     CheckInKind,
@@ -22,13 +20,6 @@ from ..models import (
     WarkopStatus,
     WarkopStatusChange,
 )
-
-
-def as_drf_error(error: DjangoValidationError) -> serializers.ValidationError:
-    """A service's refusal as an API error (field errors stay per field)."""
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
 
 
 @extend_schema_field(
@@ -51,19 +42,8 @@ class LatLngField(serializers.Field):
         try:
             return services.point_from_lat_lng(data["lat"], data["lng"])
         except DjangoValidationError as error:
+            # field-level validation: the messages become this field's own list
             raise serializers.ValidationError(error.messages) from None
-
-
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related object (kiosk, organisation) the requesting user may reach, through
-    `portal.scopes.scoped`: others do not exist for them. An id out of their scope and an id
-    that exists nowhere get the same 400 (no existence oracle), and the browsable API's forms
-    (DEBUG only) list only the objects in scope."""
-
-    default_error_messages = {"does_not_exist": _("There is no such object.")}
-
-    def get_queryset(self):
-        return scoped(super().get_queryset(), self.context["request"].user)
 
 
 class WarkopSerializer(BoundedModelSerializer):
@@ -115,32 +95,26 @@ class WarkopSerializer(BoundedModelSerializer):
 
     def create(self, validated_data):
         fields = self._fields(validated_data)
-        try:
-            return services.warkop_create(
-                village=validated_data["village"],
-                location=validated_data["location"],
-                organisation=validated_data.get("organisation"),
-                by=self.context["request"].user,
-                **fields,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.warkop_create(
+            village=validated_data["village"],
+            location=validated_data["location"],
+            organisation=validated_data.get("organisation"),
+            by=self.context["request"].user,
+            **fields,
+        )
 
     def update(self, instance, validated_data):
         extra = {}
         if "organisation" in validated_data:
             extra["organisation"] = validated_data["organisation"]
-        try:
-            return services.warkop_update(
-                warkop=instance,
-                village=validated_data.get("village"),
-                location=validated_data.get("location"),
-                by=self.context["request"].user,
-                **extra,
-                **self._fields(validated_data),
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.warkop_update(
+            warkop=instance,
+            village=validated_data.get("village"),
+            location=validated_data.get("location"),
+            by=self.context["request"].user,
+            **extra,
+            **self._fields(validated_data),
+        )
 
 
 class StatusChangeSerializer(BoundedModelSerializer):
@@ -167,22 +141,19 @@ class CheckInSerializer(BoundedModelSerializer):
         read_only_fields = ["id", "recorded_by"]
 
     def create(self, validated_data):
-        try:
-            return services.checkin_record(
-                warkop=validated_data["warkop"],
-                kind=validated_data["kind"],
-                note=validated_data.get("note", ""),
-                photo=validated_data.get("photo"),
-                checked_in_at=validated_data.get("checked_in_at"),
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        return services.checkin_record(
+            warkop=validated_data["warkop"],
+            kind=validated_data["kind"],
+            note=validated_data.get("note", ""),
+            photo=validated_data.get("photo"),
+            checked_in_at=validated_data.get("checked_in_at"),
+            by=self.context["request"].user,
+        )
 
 
 class ReportLineSerializer(BoundedSerializer):
     category = serializers.SlugRelatedField(
-        slug_field="code", queryset=ServiceCategory.objects.all()
+        slug_field="code", queryset=selectors.service_category_model().objects.all()
     )
     transaction_count = serializers.IntegerField()
     transaction_value = serializers.IntegerField(help_text="Rupiah")
@@ -214,32 +185,31 @@ class MonthlyReportSerializer(BoundedModelSerializer):
         read_only_fields = ["id", "submitted_by", "updated_at"]
         validators = []  # one report per kiosk and month: the service says so in words
 
-    def _submit(self, *, warkop, month, data):
+    def _submit(self, *, warkop, month, data, only_new=False):
         lines = {
             line["category"]: (line["transaction_count"], line["transaction_value"])
             for line in data.get("lines", [])
         }
-        try:
-            report, _created = services.report_submit(
-                warkop=warkop,
-                month=month,
-                lines=lines,
-                learning_sessions=data.get("learning_sessions", 0),
-                learning_participants=data.get("learning_participants", 0),
-                notes=data.get("notes", ""),
-                by=self.context["request"].user,
-            )
-        except DjangoValidationError as error:
-            raise as_drf_error(error) from None
+        report, _created = services.report_submit(
+            warkop=warkop,
+            month=month,
+            lines=lines,
+            learning_sessions=data.get("learning_sessions", 0),
+            learning_participants=data.get("learning_participants", 0),
+            notes=data.get("notes", ""),
+            by=self.context["request"].user,
+            only_new=only_new,
+        )
         return report
 
     def create(self, validated_data):
-        warkop, month = validated_data["warkop"], validated_data["month"]
-        if MonthlyReport.objects.filter(warkop=warkop, month=month.replace(day=1)).exists():
-            raise serializers.ValidationError(
-                {"month": "This kiosk already has a report for this month: correct it (PUT)."}
-            )
-        return self._submit(warkop=warkop, month=month, data=validated_data)
+        # A POST is a new report: the service refuses a month that has one (PUT corrects it).
+        return self._submit(
+            warkop=validated_data["warkop"],
+            month=validated_data["month"],
+            data=validated_data,
+            only_new=True,
+        )
 
     def update(self, instance, validated_data):
         if "lines" not in validated_data:

@@ -3,7 +3,6 @@
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -74,16 +73,13 @@ class KioskViewSet(ScopedModelViewSet):
         payload = serializers.StatusChangeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            warkop = services.warkop_change_status(
-                warkop=warkop,
-                status=data["to_status"],
-                reason=data["reason"],
-                changed_on=data.get("changed_on"),
-                by=request.user,
-            )
-        except DjangoValidationError as error:
-            raise serializers.as_drf_error(error) from None
+        warkop = services.warkop_change_status(
+            warkop=warkop,
+            status=data["to_status"],
+            reason=data["reason"],
+            changed_on=data.get("changed_on"),
+            by=request.user,
+        )
         change = warkop.status_changes.order_by("-id").first()
         return Response(
             serializers.StatusChangeSerializer(change).data, status=http_status.HTTP_201_CREATED

@@ -6,9 +6,8 @@ import re
 import pytest
 from django.core.cache import cache
 
+from tests.warkop.factories import OfferingFactory, WarkopFactory, village
 from warkop.models import WarkopStatus
-
-from .factories import OfferingFactory, WarkopFactory, village
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +74,7 @@ def test_page_is_light_and_needs_no_login(client):
     assert response.status_code == 200
     assert len(response.content) < 20_000
     assert "leaflet.js" not in re.findall(r'<script[^>]*src="([^"]+)"', html)[0]
-    assert re.findall(r'<script[^>]*src="([^"]+)"', html) == ["/static/js/warkop-finder.js"]
+    assert re.findall(r'<script[^>]*src="([^"]+)"', html) == ["/static/payments/finder.js"]
     assert "Cari Warkop Digital" in html  # Bahasa Indonesia
 
 

@@ -1,4 +1,5 @@
-"""Sample kiosks, services, check-ins and reports for a demonstration portal.
+"""Sample kiosks, services, check-ins and reports for a demonstration portal (in payments, which
+depends on warkop: it seeds both).
 
 Everything it makes is sample data: kiosks carry `is_sample=True` (a "Data contoh" badge on every
 page), their names start with "Contoh", and they belong to the sample organisation of the demo

@@ -19,13 +19,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from payments.models import ServiceCategory
 from portal import ratelimit
 from portal.auth import client_address
 from villages.models import Village
+from warkop.services import point_from_lat_lng
 
-from .selectors import nearest_offerings
-from .services import point_from_lat_lng
+from .selectors import active_categories, nearest_offerings
 
 VILLAGE_CHOICES_LIMIT = 15
 
@@ -101,11 +100,11 @@ class Search:
 
 
 def _categories():
-    return list(ServiceCategory.objects.filter(is_active=True).only("code", "label", "kind"))
+    return list(active_categories().only("code", "label", "kind"))
 
 
 def _too_many(request):
-    response = render(request, "warkop/finder_throttled.html", status=429)
+    response = render(request, "payments/finder_throttled.html", status=429)
     response["Retry-After"] = "60"
     return response
 
@@ -132,14 +131,15 @@ def finder(request):
         ],
         "tooltip": [{"property": "distance", "label": _("Distance")}],
     }
+    params = search.params()
     context = {
         "categories": categories,
         "search": search,
         "results": results,
-        "map_url": f"{reverse('finder-geojson')}?{search.params()}" if search.params() else "",
+        "map_url": f"{reverse('payments:finder-geojson')}?{params}" if params else "",
         "map_config": map_config,
     }
-    return render(request, "warkop/finder.html", context)
+    return render(request, "payments/finder.html", context)
 
 
 def format_km(metres: float) -> str:
