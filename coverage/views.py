@@ -46,7 +46,7 @@ VIEW = "coverage.view_survey"
 CONNECTIVITY = "coverage.view_villageconnectivity"
 PAGE_SIZE = 50
 
-#: Colours shared with static/coverage/coverage.css and static/coverage/map.js.
+#: Colours shared with coverage/static/coverage/coverage.css and map.js.
 STATUS_COLORS = {
     ConnectivityStatus.NO_DATA: "#b8c2cc",
     ConnectivityStatus.BLANK_SPOT: "#c0392b",
@@ -99,7 +99,7 @@ def _field_villages(user) -> dict:
 
 
 def field_messages() -> dict:
-    """Texts of static/coverage/field.js, translated here."""
+    """Texts of the field form's scripts (coverage/static/coverage/field/), translated here."""
     return {
         "online": _("Online"),
         "offline": _("Offline: surveys are kept on this device"),
