@@ -169,6 +169,9 @@ def test_coverage_and_kiosk_pages_list_the_portals_province(lampung, staff_clien
     assert "Durian Payung" in html and "Hadimulyo Barat" in html
     assert_no_bengkulu_unit(html)
     assert "Kota Bandar Lampung" in page(staff_client, "/coverage/")
+    kiosk_list = page(staff_client, "/warkop/")  # its kabupaten/kecamatan filters
+    assert "Kota Bandar Lampung" in kiosk_list and "Tanjung Karang Pusat" in kiosk_list
+    assert_no_bengkulu_unit(kiosk_list)
     kiosk_form = page(staff_client, "/warkop/new/")
     assert "18.71.02.1001 Durian Payung" in kiosk_form
     assert not re.search(r'<option value="17\.', kiosk_form)
