@@ -37,34 +37,25 @@ from villages.models import Village
 
 from . import services
 from .api.serializers import SurveySerializer  # the survey as the field form sends it
-from .models import Electricity, Fibre, Operator, PlaceType, Source, Technology
+from .fields import MEASUREMENT_FIELDS, OPERATORS, SURVEY_FIELDS, import_columns
+from .models import Electricity, Fibre, PlaceType, Source, Technology
 from .validators import validate_photo
 
 #: JSON values (objects, arrays, strings) an outbox file may hold per survey it may hold.
 OUTBOX_VALUES_PER_SURVEY = 100
-OPERATOR_COLUMNS = ("technology", "dbm", "download_mbps", "upload_mbps", "latency_ms")
 
-TEMPLATE_COLUMNS = [
-    "_uuid",
-    "village_code",
-    "observed_at",
-    "_gps_latitude",
-    "_gps_longitude",
-    "_gps_precision",
-    "place_type",
-    "fibre",
-    "fibre_distance_m",
-    "fibre_provider",
-    "electricity",
-    "notes",
-    *[f"{op}_{col}" for op in Operator.values for col in OPERATOR_COLUMNS],
-]
+#: The template's columns, from the survey's fields (coverage/fields.py).
+TEMPLATE_COLUMNS = import_columns()
+#: The column of each survey field, and the end of each operator's measurement columns.
+COLUMN = SURVEY_FIELDS
+OPERATOR_COLUMN = MEASUREMENT_FIELDS
 
 #: The columns the import reads; others are not kept.
 KNOWN_COLUMNS = frozenset(TEMPLATE_COLUMNS)
 
-#: Other names field tools use for the same columns.
+#: Other names field tools use for the same columns (the API's field names among them).
 ALIASES = {
+    **{name: column for name, column in SURVEY_FIELDS.items() if name != column},
     "uuid": "_uuid",
     "instanceid": "_uuid",
     "client_uuid": "_uuid",
@@ -72,13 +63,10 @@ ALIASES = {
     "village": "village_code",
     "start": "observed_at",
     "_submission_time": "observed_at",
-    "latitude": "_gps_latitude",
     "lat": "_gps_latitude",
-    "longitude": "_gps_longitude",
     "lng": "_gps_longitude",
     "lon": "_gps_longitude",
     "accuracy": "_gps_precision",
-    "accuracy_m": "_gps_precision",
 }
 
 
@@ -187,11 +175,11 @@ def _number(row, name, errors, kind=int, low=None, high=None):
 
 
 def _when(row, errors):
-    value = row.get("observed_at", "")
+    value = row.get(COLUMN["observed_at"], "")
     if isinstance(value, datetime.datetime):
         moment = value
     else:
-        text = _text(row, "observed_at")
+        text = _text(row, COLUMN["observed_at"])
         if not text:
             errors.append(_("observed_at is empty."))
             return None
@@ -218,9 +206,10 @@ def parse_row(row: dict, villages: dict, *, officer_id: int) -> tuple[services.S
         )
     raw_uuid = _text(row, "_uuid").removeprefix("uuid:")
     measurements = []
-    for operator in Operator.values:
+    for operator in OPERATORS:
+        column = {name: f"{operator}_{end}" for name, end in OPERATOR_COLUMN.items()}
         technology = _choice(
-            row, f"{operator}_technology", Technology, errors, required=False, default=""
+            row, column["technology"], Technology, errors, required=False, default=""
         )
         if not technology:
             continue
@@ -228,14 +217,14 @@ def parse_row(row: dict, villages: dict, *, officer_id: int) -> tuple[services.S
             {
                 "operator": operator,
                 "technology": technology,
-                "signal_dbm": _number(row, f"{operator}_dbm", errors, int, -150, -20),
+                "signal_dbm": _number(row, column["signal_dbm"], errors, int, -150, -20),
                 "download_mbps": _number(
-                    row, f"{operator}_download_mbps", errors, decimal.Decimal, 0, 10000
+                    row, column["download_mbps"], errors, decimal.Decimal, 0, 10000
                 ),
                 "upload_mbps": _number(
-                    row, f"{operator}_upload_mbps", errors, decimal.Decimal, 0, 10000
+                    row, column["upload_mbps"], errors, decimal.Decimal, 0, 10000
                 ),
-                "latency_ms": _number(row, f"{operator}_latency_ms", errors, int, 0, 60000),
+                "latency_ms": _number(row, column["latency_ms"], errors, int, 0, 60000),
             }
         )
     for m in measurements:
@@ -246,15 +235,15 @@ def parse_row(row: dict, villages: dict, *, officer_id: int) -> tuple[services.S
         client_uuid=uuid.uuid4(),
         village=village,
         observed_at=_when(row, errors),
-        latitude=_number(row, "_gps_latitude", errors, float, -90, 90),
-        longitude=_number(row, "_gps_longitude", errors, float, -180, 180),
-        accuracy_m=_number(row, "_gps_precision", errors, int, 0, 100000),
-        place_type=_choice(row, "place_type", PlaceType, errors),
-        fibre=_choice(row, "fibre", Fibre, errors, default=Fibre.NONE),
-        fibre_distance_m=_number(row, "fibre_distance_m", errors, int, 0, 1000000),
-        fibre_provider=_text(row, "fibre_provider"),
-        electricity=_choice(row, "electricity", Electricity, errors),
-        notes=_text(row, "notes"),
+        latitude=_number(row, COLUMN["latitude"], errors, float, -90, 90),
+        longitude=_number(row, COLUMN["longitude"], errors, float, -180, 180),
+        accuracy_m=_number(row, COLUMN["accuracy_m"], errors, int, 0, 100000),
+        place_type=_choice(row, COLUMN["place_type"], PlaceType, errors),
+        fibre=_choice(row, COLUMN["fibre"], Fibre, errors, default=Fibre.NONE),
+        fibre_distance_m=_number(row, COLUMN["fibre_distance_m"], errors, int, 0, 1000000),
+        fibre_provider=_text(row, COLUMN["fibre_provider"]),
+        electricity=_choice(row, COLUMN["electricity"], Electricity, errors),
+        notes=_text(row, COLUMN["notes"]),
         measurements=measurements,
     )
     if data.latitude is None or data.longitude is None:
@@ -355,7 +344,8 @@ def template_csv() -> str:
 
 # --- The field form's outbox file ----------------------------------------------------------------
 
-#: The `format` of the file the field form saves (static/coverage/field.js, FILE_FORMAT).
+#: The `format` of the file the field form saves (FILE_FORMAT of
+#: coverage/static/coverage/field/outbox-file.mjs).
 OUTBOX_FORMAT = "bengkulu-coverage-outbox"
 
 

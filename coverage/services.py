@@ -20,6 +20,7 @@ from portal.scopes import regency_scope
 from villages.models import Village
 
 from . import selectors
+from .fields import MEASUREMENT_FIELDS, MEASUREMENT_NUMBERS, SURVEY_FIELDS
 from .models import (
     COUNTS_SQL,
     TECHNOLOGY_RANK,
@@ -33,27 +34,6 @@ from .models import (
     VillageConnectivity,
 )
 from .validators import MAX_PHOTO_BYTES
-
-#: Fields of a survey that make up its content (what a resend must repeat exactly).
-SURVEY_FIELDS = (
-    "observed_at",
-    "latitude",
-    "longitude",
-    "accuracy_m",
-    "place_type",
-    "fibre",
-    "fibre_distance_m",
-    "fibre_provider",
-    "electricity",
-    "notes",
-)
-MEASUREMENT_FIELDS = (
-    "technology",
-    "signal_dbm",
-    "download_mbps",
-    "upload_mbps",
-    "latency_ms",
-)
 
 
 class SurveyConflict(Exception):
@@ -96,7 +76,8 @@ def _canonical(value):
 
 
 def content_hash(data: SurveyInput, *, officer_id: int) -> str:
-    """A digest of everything the officer entered: equal digests mean the same survey."""
+    """A digest of everything the officer entered (coverage/fields.py): equal digests mean the
+    same survey."""
     body = {
         "uuid": str(data.client_uuid),
         "officer": officer_id,
@@ -115,8 +96,9 @@ def content_hash(data: SurveyInput, *, officer_id: int) -> str:
 
 def validate_survey(data: SurveyInput, *, by) -> None:
     """The rules a survey must follow, whoever sends it (API, field form, file import, outbox
-    file); raises ValidationError. A point outside the village's province is refused; one outside
-    the village itself is accepted and flagged by `survey_submit` (`outside_village`)."""
+    file); raises ValidationError. A village of another province than PORTAL_PROVINCE, or a
+    point outside that province, is refused; a point outside the village itself is accepted and
+    flagged by `survey_submit` (`outside_village`)."""
     errors: dict[str, list[str]] = {}
     regencies = regency_scope(by)
     if regencies is not None and data.village.pk[:5] not in regencies:
@@ -124,9 +106,15 @@ def validate_survey(data: SurveyInput, *, by) -> None:
             _("%(village)s is outside the kabupaten/kota you work in.")
             % {"village": data.village.name}
         )
+    province = settings.PORTAL_PROVINCE
+    if data.village.pk[:2] != province:
+        errors.setdefault("village", []).append(
+            _("%(village)s is not in the province this portal serves.")
+            % {"village": data.village.name}
+        )
     if not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
         errors.setdefault("location", []).append(_("The position is not a valid coordinate."))
-    elif not selectors.in_province(data.village.pk[:2], data.latitude, data.longitude):
+    elif not selectors.in_province(province, data.latitude, data.longitude):
         errors.setdefault("location", []).append(
             _(
                 "The position %(lat).5f, %(lng).5f lies outside the province of %(village)s: "
@@ -152,7 +140,7 @@ def validate_survey(data: SurveyInput, *, by) -> None:
             )
         seen.add(m["operator"])
         if m["technology"] == Technology.NONE and any(
-            m.get(name) is not None for name in MEASUREMENT_FIELDS[1:]
+            m.get(name) is not None for name in MEASUREMENT_NUMBERS
         ):
             errors.setdefault("measurements", []).append(
                 _("%(operator)s has no signal: leave its strength and speeds empty.")
@@ -231,7 +219,7 @@ def survey_submit(*, data: SurveyInput, by, source: str) -> tuple[Survey, bool]:
                     survey=survey,
                     operator=m["operator"],
                     technology=m["technology"],
-                    **{name: m.get(name) for name in MEASUREMENT_FIELDS[1:]},
+                    **{name: m.get(name) for name in MEASUREMENT_NUMBERS},
                 )
                 for m in data.measurements
             )

@@ -4,11 +4,14 @@ their review, the file import, village connectivity per kabupaten and the covera
 Lists cost a constant number of queries (select_related, annotations, one page at a time).
 """
 
+import hashlib
 import io
 import json
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
@@ -19,13 +22,15 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework import fields as rest_fields
 
 from portal.core.decorators import permission_page
 from portal.scopes import get_scoped_or_404, regency_scope, scoped
-from villages.models import District, Regency, Village
-from villages.views import HOME_PROVINCE
+from villages.models import District, Province, Regency, Village
 
 from . import importers, selectors, services
+from .api.serializers import MeasurementSerializer, SurveySerializer
+from .fields import MEASUREMENT_NUMBERS, SURVEY_FIELDS
 from .filtersets import LOCATION_CHOICES, ConnectivityFilterSet, SurveyFilterSet
 from .forms import ImportForm, ReviewForm
 from .models import (
@@ -46,7 +51,7 @@ VIEW = "coverage.view_survey"
 CONNECTIVITY = "coverage.view_villageconnectivity"
 PAGE_SIZE = 50
 
-#: Colours shared with static/coverage/coverage.css and static/coverage/map.js.
+#: Colours shared with coverage/static/coverage/coverage.css and map.js.
 STATUS_COLORS = {
     ConnectivityStatus.NO_DATA: "#b8c2cc",
     ConnectivityStatus.BLANK_SPOT: "#c0392b",
@@ -70,8 +75,8 @@ SIGNAL_COLORS = {
 def _field_villages(user) -> dict:
     """Kecamatan and villages the user may survey, with centroids, for the offline form."""
     regencies = regency_scope(user)
-    districts = District.objects.filter(regency__province_id=HOME_PROVINCE)
-    villages = Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
+    districts = District.objects.filter(regency__province_id=settings.PORTAL_PROVINCE)
+    villages = Village.objects.filter(district__regency__province_id=settings.PORTAL_PROVINCE)
     if regencies is not None:
         districts = districts.filter(regency_id__in=regencies)
         villages = villages.filter(district__regency_id__in=regencies)
@@ -92,7 +97,7 @@ def _field_villages(user) -> dict:
 
 
 def field_messages() -> dict:
-    """Texts of static/coverage/field.js, translated here."""
+    """Texts of the field form's scripts (coverage/static/coverage/field/), translated here."""
     return {
         "online": _("Online"),
         "offline": _("Offline: surveys are kept on this device"),
@@ -114,7 +119,10 @@ def field_messages() -> dict:
         "positionFound": _("Position found, accuracy"),
         "nearest": _("Nearest village:"),
         "needVillage": _("Choose the village."),
-        "needPosition": _("Take the position first (or enter it)."),
+        "required": _("{field}: enter a value."),
+        "notNumber": _("{field}: “{value}” is not a number."),
+        "notWhole": _("{field}: “{value}” is not a whole number."),
+        "notDate": _("{field}: “{value}” is not a date and time."),
         "needMeasurement": _("Record at least one operator."),
         "fileLoaded": _("Surveys added from the file:"),
         "fileBad": _("This file is not a saved outbox."),
@@ -122,9 +130,40 @@ def field_messages() -> dict:
         "retry": _("Could not reach the server; will try again."),
         "delete": _("Delete"),
         "logIn": _("Log in again"),
-        "operators": _("operators"),
         "photos": _("photos"),
         "confirmDelete": _("Delete this survey from the outbox? It has not been sent."),
+    }
+
+
+def _kind(field) -> str:
+    """How the field form reads an API field: a number, a whole number, a date-time, a choice
+    or text."""
+    if isinstance(field, rest_fields.DateTimeField):
+        return "datetime"
+    if isinstance(field, rest_fields.IntegerField):
+        return "integer"
+    if isinstance(field, rest_fields.FloatField | rest_fields.DecimalField):
+        return "number"
+    if isinstance(field, rest_fields.ChoiceField):
+        return "choice"
+    return "text"
+
+
+def field_form_fields() -> dict:
+    """What the field form's scripts know of a survey: its fields (coverage/fields.py) as
+    [name, kind, required] from the API's serializers, the operators and choice labels from the
+    model's choices."""
+    survey = SurveySerializer().fields
+    measurement = MeasurementSerializer().fields
+    return {
+        "survey": [[name, _kind(survey[name]), survey[name].required] for name in SURVEY_FIELDS],
+        "measurement": [[name, _kind(measurement[name]), False] for name in MEASUREMENT_NUMBERS],
+        "operators": [[value, str(label)] for value, label in Operator.choices],
+        "technologies": {value: str(label) for value, label in Technology.choices},
+        "noSignal": Technology.NONE,
+        "noFibre": Fibre.NONE,
+        # Left empty when no fibre was seen (coverage.services.validate_survey).
+        "fibreDetails": ["fibre_distance_m", "fibre_provider"],
     }
 
 
@@ -134,6 +173,7 @@ def field(request):
     context = {
         "field_data": {
             **_field_villages(request.user),
+            "fields": field_form_fields(),
             "messages": field_messages(),
             "officer": request.user.get_username(),
             "apiUrl": reverse("api:survey-list"),
@@ -152,23 +192,43 @@ def field(request):
     return response
 
 
+#: The field form's ES modules (coverage/static/coverage/field/): every one is cached by the
+#: service worker, so that the form opens without a connection.
+FIELD_MODULES = sorted(
+    f"coverage/field/{path.name}"
+    for path in (Path(__file__).parent / "static" / "coverage" / "field").glob("*.mjs")
+)
+#: What the form page loads: the base layout's styles and scripts, and the form's own.
 FIELD_ASSETS = [
     "css/portal.css",
+    "css/programme.css",
     "coverage/coverage.css",
     "js/portal.js",
-    "coverage/field.js",
+    "js/programme.js",
+    *FIELD_MODULES,
     "coverage/icons/icon-192.png",
     "coverage/icons/icon-512.png",
 ]
+
+
+def field_assets_version(urls: list[str]) -> str:
+    """A digest of the assets' URLs (hashed in production) and contents (development serves
+    changed files under the same URL), the same in every worker process."""
+    digest = hashlib.sha256("\n".join(urls).encode())
+    for path in FIELD_ASSETS:
+        found = finders.find(path)
+        if found:
+            digest.update(Path(found).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @never_cache
 @require_GET
 def field_service_worker(request):
     """The service worker of the field form, at the form's own path so that its scope is the
-    form. Its version changes with the asset URLs (hashed in production)."""
+    form. Its version changes with the assets, so a new version replaces the cached ones."""
     assets = [static(path) for path in FIELD_ASSETS]
-    version = f"{len(assets)}-{abs(hash(tuple(assets))) % 10**8}"
+    version = field_assets_version(assets)
     body = render_to_string(
         "coverage/sw.js",
         {
@@ -191,8 +251,10 @@ def field_service_worker(request):
 def field_manifest(request):
     """The web app manifest: installable, starting at the field form."""
     start = reverse("coverage:field")
+    province = Province.objects.filter(code=settings.PORTAL_PROVINCE).values_list("name").first()
     manifest = {
-        "name": _("Coverage survey — Bengkulu"),
+        "name": _("Coverage survey — %(province)s")
+        % {"province": province[0] if province else settings.PORTAL_PROVINCE},
         "short_name": _("Coverage survey"),
         "description": _("Network coverage surveys, with or without signal."),
         "start_url": start,
@@ -233,7 +295,7 @@ def surveys(request):
         "review_statuses": ReviewStatus.choices,
         "technologies": Technology.choices,
         "location_choices": LOCATION_CHOICES,
-        "regencies": Regency.objects.filter(province_id=HOME_PROVINCE)
+        "regencies": Regency.objects.filter(province_id=settings.PORTAL_PROVINCE)
         .only("code", "name")
         .order_by("code"),
         "current": {
@@ -431,7 +493,7 @@ def status_legend() -> list[dict]:
 @permission_page(CONNECTIVITY)
 def overview(request):
     """Village connectivity per kabupaten/kota: how many villages have each status."""
-    rows = selectors.connectivity_by_regency(HOME_PROVINCE)
+    rows = selectors.connectivity_by_regency(settings.PORTAL_PROVINCE)
     totals = {status: sum(r.counts.get(status, 0) for r in rows) for status in ConnectivityStatus}
     context = {
         "rows": rows,
@@ -450,7 +512,7 @@ def blank_spots(request):
     """Blank-spot villages (surveyed, no usable signal from any operator), per kabupaten/kota."""
     villages = list(
         selectors.with_connectivity(
-            Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
+            Village.objects.filter(district__regency__province_id=settings.PORTAL_PROVINCE)
         )
         .filter(connectivity=ConnectivityStatus.BLANK_SPOT)
         .select_related("district__regency", "pilot")
@@ -469,7 +531,7 @@ def villages(request):
     """Every village with its connectivity; filter by status, kabupaten, pilot, name."""
     queryset = (
         selectors.with_connectivity(
-            Village.objects.filter(district__regency__province_id=HOME_PROVINCE)
+            Village.objects.filter(district__regency__province_id=settings.PORTAL_PROVINCE)
         )
         .select_related("district__regency", "pilot")
         .defer("boundary", "district__boundary", "district__regency__boundary")
@@ -483,7 +545,7 @@ def villages(request):
     context = {
         "page": page,
         "statuses": status_legend(),
-        "regencies": Regency.objects.filter(province_id=HOME_PROVINCE)
+        "regencies": Regency.objects.filter(province_id=settings.PORTAL_PROVINCE)
         .only("code", "name")
         .order_by("code"),
         "current": {

@@ -285,7 +285,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "portal.staticfiles.StaticFilesStorage"
         )
     },
 }
@@ -391,6 +391,17 @@ SPECTACULAR_SETTINGS = {
 API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="2000/hour")
 API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="100/hour")
 API_RATE_SURVEY_SYNC = env.str("API_RATE_SURVEY_SYNC", default="5000/hour")
+
+# --- The province this portal serves ------------------------------------------------------------
+# Kemendagri code of the province (17 Bengkulu, 18 Lampung, …). Its registry rows are what the
+# registry pages and search, the dashboard, the kiosk and coverage pages and forms show, and a
+# kiosk's or a survey's point must lie inside it. Import its rows with
+# `manage.py import_regions DIR --province CODE` (README.md, Registry commands).
+PORTAL_PROVINCE = env.str("PORTAL_PROVINCE", default="17")
+if not (len(PORTAL_PROVINCE) == 2 and PORTAL_PROVINCE.isascii() and PORTAL_PROVINCE.isdigit()):
+    raise ImproperlyConfigured(
+        f"PORTAL_PROVINCE must be a two-digit Kemendagri province code, not {PORTAL_PROVINCE!r}."
+    )
 
 # --- Maps --------------------------------------------------------------------------------------
 # Base tiles come from a configurable URL; the portal's own layers draw without them.

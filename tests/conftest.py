@@ -54,6 +54,21 @@ def committed_registry(transactional_db):
     sync_roles(Group, Permission)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Every factory user gets a hashed password: tests hash with MD5 instead of the production
+    Argon2 (portal/settings.py), which is slow by design. Tests only; a test of the production
+    hashers sets PASSWORD_HASHERS back itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def bengkulu_portal(settings):
+    """The session's registry is Bengkulu's: the tests run a Bengkulu portal whatever
+    PORTAL_PROVINCE the environment sets (tests/villages/test_other_province.py runs another)."""
+    settings.PORTAL_PROVINCE = "17"
+
+
 @pytest.fixture
 def staff_user():
     """A member of the provincial team (role Provincial staff)."""

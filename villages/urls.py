@@ -6,7 +6,7 @@ from . import views
 
 app_name = "villages"
 urlpatterns = [
-    path("", views.province, {"code": views.HOME_PROVINCE}, name="home"),
+    path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("pilots/", views.pilots, name="pilots"),
     path("provinces/<str:code>/", views.province, name="province"),

@@ -5,11 +5,13 @@ their counts as annotations and their related rows through select_related, and b
 geometries) are never loaded by the pages — the maps fetch them from the GeoJSON API.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -33,8 +35,9 @@ from .models import (
 )
 from .services import ALLOWED_DECISIONS
 
-#: The province this portal serves (Bengkulu).
-HOME_PROVINCE = "17"
+#: The province this portal serves: settings.PORTAL_PROVINCE, read at each use (so a test's
+#: override applies). New code reads the setting; this name stays for the modules importing it.
+HOME_PROVINCE = lazy(lambda: settings.PORTAL_PROVINCE, str)()
 
 #: Every role may read the registry (reference data); a logged-in user without a role may not.
 REGISTRY_PERMISSION = "villages.view_village"
@@ -123,9 +126,14 @@ def _regency_names(regencies) -> dict[str, str]:
 # --- Registry pages ------------------------------------------------------------------------------
 
 
+def home(request):
+    """The registry's first page: the province this portal serves (PORTAL_PROVINCE)."""
+    return province(request, settings.PORTAL_PROVINCE)
+
+
 @registry_page
 def province(request, code):
-    """A province (Bengkulu) with its kabupaten/kota, their sizes and pilot progress."""
+    """A province with its kabupaten/kota, their sizes and pilot progress."""
     province = get_object_or_404(Province.objects.defer("boundary"), code=code)
     regencies = list(
         Regency.objects.in_province(province)
@@ -323,23 +331,38 @@ def village_decide(request, code):
 
 @registry_page
 def search(request):
-    """Kabupaten/kota, kecamatan and desa/kelurahan by name or by the start of their code."""
+    """Kabupaten/kota, kecamatan and desa/kelurahan of the portal's province (PORTAL_PROVINCE)
+    by name or by the start of their code."""
     q = request.GET.get("q", "").strip()
-    context = {"q": q, "village_kinds": VillageKind.choices}
+    province = settings.PORTAL_PROVINCE
+    # The hints name a village and a kabupaten/kota of the province: its first ones by code.
+    example = (
+        Village.objects.filter(district__regency__province_id=province)
+        .select_related("district__regency")
+        .only("name", "district__code", "district__regency__code", "district__regency__name")
+        .order_by("code")
+        .first()
+    )
+    context = {"q": q, "village_kinds": VillageKind.choices, "example": example}
     if q:
         regencies = RegencyFilterSet(
-            {"q": q}, queryset=Regency.objects.defer("boundary").order_by("code")
+            {"q": q},
+            queryset=Regency.objects.filter(province_id=province)
+            .defer("boundary")
+            .order_by("code"),
         ).qs
         districts = DistrictFilterSet(
             {"q": q},
-            queryset=District.objects.with_pilot_status()
+            queryset=District.objects.filter(regency__province_id=province)
+            .with_pilot_status()
             .select_related("regency")
             .defer("boundary", "regency__boundary")
             .order_by("code"),
         ).qs
         village_filter = VillageFilterSet(
             {"q": q, "kind": request.GET.get("kind", "")},
-            queryset=Village.objects.select_related("district__regency", "pilot")
+            queryset=Village.objects.filter(district__regency__province_id=province)
+            .select_related("district__regency", "pilot")
             .defer("boundary", "district__boundary", "district__regency__boundary")
             .order_by("code"),
         )
@@ -359,7 +382,7 @@ def search(request):
 def pilots(request):
     """Pilot villages filtered by status, kabupaten/kota and kecamatan."""
     queryset = scoped(
-        Pilot.objects.filter(village__district__regency__province_id=HOME_PROVINCE)
+        Pilot.objects.filter(village__district__regency__province_id=settings.PORTAL_PROVINCE)
         .select_related("village__district__regency", "decided_by")
         .defer(
             "village__boundary",
@@ -371,7 +394,7 @@ def pilots(request):
     )
     filterset = PilotFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, PILOTS_PAGE_SIZE).get_page(request.GET.get("page"))
-    district_groups = District.objects.grouped_by_regency(HOME_PROVINCE)
+    district_groups = District.objects.grouped_by_regency(settings.PORTAL_PROVINCE)
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}
     context = {
         "filterset": filterset,

@@ -4,6 +4,7 @@ business rules; a rule a service refuses comes back as a form error."""
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,10 +39,7 @@ class WarkopForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     village = VillageChoiceField(
         label=_("Village"),
-        queryset=Village.objects.filter(district__regency__province_id="17")
-        .select_related("district")
-        .only("code", "name", "district__name")
-        .order_by("code"),
+        queryset=Village.objects.none(),  # the portal's province: set in __init__
     )
     organisation = forms.ModelChoiceField(
         label=_("Partner organisation"),
@@ -102,6 +100,12 @@ class WarkopForm(ColumnBoundsFormMixin, ServiceFormMixin, forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.instance, self.user = instance, user
+        self.fields["village"].queryset = (
+            Village.objects.filter(district__regency__province_id=settings.PORTAL_PROVINCE)
+            .select_related("district")
+            .only("code", "name", "district__name")
+            .order_by("code")
+        )
         if user is not None and not user.has_perm("warkop.change_status_warkop"):
             # partners record kiosks of their own organisation (the service enforces it)
             self.fields.pop("organisation")

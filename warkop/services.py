@@ -78,12 +78,19 @@ BOUNDARY_TOLERANCE_DEGREES = 0.005
 
 
 def check_location(*, village: Village, location: Point) -> None:
-    """Refuse a location outside the province of the kiosk's village (its simplified boundary;
-    a point on the border counts as inside)."""
+    """Refuse a village of another province than the portal's (PORTAL_PROVINCE), and a location
+    outside that province (its simplified boundary; a point on the border counts as inside)."""
+    if village.pk[:2] != settings.PORTAL_PROVINCE:
+        raise ValidationError(
+            {
+                "village": _("%(village)s is not in the province this portal serves.")
+                % {"village": village.name}
+            }
+        )
     if location is None:
         raise ValidationError({"location": _("Mark the kiosk's location on the map.")})
     point = Point(location.x, location.y, srid=4326)
-    inside = Province.objects.filter(code=village.pk[:2]).filter(
+    inside = Province.objects.filter(code=settings.PORTAL_PROVINCE).filter(
         Q(boundary__isnull=True) | Q(boundary__dwithin=(point, BOUNDARY_TOLERANCE_DEGREES))
     )
     if not inside.exists():

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
 from villages.models import Village
 
+from ..fields import MEASUREMENT_FIELDS, SURVEY_FIELDS
 from ..models import (
     Electricity,
     Fibre,
@@ -36,14 +37,7 @@ class MeasurementSerializer(BoundedModelSerializer):
 
     class Meta:
         model = Measurement
-        fields = [
-            "operator",
-            "technology",
-            "signal_dbm",
-            "download_mbps",
-            "upload_mbps",
-            "latency_ms",
-        ]
+        fields = ["operator", *MEASUREMENT_FIELDS]
 
 
 class PhotoSerializer(BoundedModelSerializer):
@@ -55,6 +49,14 @@ class PhotoSerializer(BoundedModelSerializer):
 
     def get_url(self, photo) -> str:
         return photo.get_absolute_url()
+
+
+def _entered_with_location() -> list[str]:
+    """The fields an officer enters (coverage/fields.py), with the stored point read back
+    (`location`) next to the latitude and longitude it was sent as."""
+    names = list(SURVEY_FIELDS)
+    names.insert(names.index("longitude") + 1, "location")
+    return names
 
 
 class SurveySerializer(BoundedModelSerializer):
@@ -87,17 +89,7 @@ class SurveySerializer(BoundedModelSerializer):
             "village",
             "village_name",
             "officer",
-            "observed_at",
-            "latitude",
-            "longitude",
-            "location",
-            "accuracy_m",
-            "place_type",
-            "fibre",
-            "fibre_distance_m",
-            "fibre_provider",
-            "electricity",
-            "notes",
+            *_entered_with_location(),
             "measurements",
             "photos",
             "best_technology",

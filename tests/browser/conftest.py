@@ -1,5 +1,6 @@
 """Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's
-live_server. Never run `playwright install`: the browser is /usr/bin/chromium."""
+live_server. Never run `playwright install`: the browser is the system's Chromium, found at
+$CHROMIUM (default /usr/bin/chromium, Debian's package)."""
 
 import os
 import re
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -207,3 +207,60 @@ def test_outbox_saved_to_a_file_offline_is_imported_on_the_import_page(
     assert page.locator("main table tbody tr").count() == 3  # listed under the imported ones
     assert errors == []
     desk.close()
+
+
+def test_field_form_checks_numbers_and_retries_when_the_server_is_unreachable(
+    live_server, static_files, browser
+):
+    """A number the form cannot read is refused before saving, with the field's label from the
+    page; a send that fails while the phone believes it is online (the server cannot be reached)
+    is tried again by itself a few seconds later (sync.mjs), and the survey arrives once."""
+    officer = UserFactory(username="petugas-ulang", role=Role.OFFICER, scope__regencies=["17.01"])
+    officer.set_password(PASSWORD)
+    officer.save()
+    centroid = Village.objects.get(code=VILLAGE).centroid
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="id-ID",
+        permissions=["geolocation"],
+        geolocation={"latitude": centroid.y, "longitude": centroid.x, "accuracy": 9},
+    )
+    context.route(OFF_SITE, lambda route: route.abort())
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/?next=/coverage/field/")
+    page.fill("input[name=username]", officer.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click(".login-card button[type=submit]")
+    page.wait_for_selector('#field-app[data-ready="true"]')
+
+    fill_survey(page, "4g", "-9x", "Angka sinyal salah ketik.")
+    page.wait_for_selector("#form-errors:not([hidden])")
+    assert "bukan angka" in page.inner_text("#form-errors")
+    assert "Telkomsel" in page.inner_text("#form-errors")
+    wait_count(page, 0)
+
+    # The API cannot be reached, while the browser still believes it is online.
+    api = re.compile(re.escape(live_server.url) + "/api/v1/surveys/.*")
+    refused = []
+
+    def unreachable(route):
+        refused.append(route.request.url)
+        route.abort("connectionrefused")
+
+    context.route(api, unreachable)
+    page.fill("#f-telkomsel-dbm", "-97")
+    page.fill("#f-notes", "Dikirim ulang otomatis.")
+    page.click("#save-survey")
+    wait_count(page, 1)
+    wait_js(page, "document.getElementById('field-message').className.includes('warning')")
+    assert refused
+    assert Survey.objects.count() == 0
+
+    # The server is reachable again: no "online" event, no click; the retry sends it.
+    context.unroute(api)
+    wait_count(page, 0)
+    assert list(Survey.objects.values_list("notes", flat=True)) == ["Dikirim ulang otomatis."]
+    assert errors == []
+    context.close()

@@ -164,7 +164,8 @@ def test_import_page(officer, client):
 
 
 def outbox_bytes(*items, officer="petugas") -> bytes:
-    """An outbox file as the field form saves it (static/coverage/field.js, exportOutbox)."""
+    """An outbox file as the field form saves it (coverage/static/coverage/field/outbox-file.mjs,
+    outboxFile)."""
     import json
 
     return json.dumps(

@@ -63,7 +63,7 @@ def test_field_form_service_worker_and_manifest(officer, client):
     assert sw.status_code == 200
     assert sw["Content-Type"].startswith("application/javascript")
     assert sw["Service-Worker-Allowed"] == "/coverage/field/"
-    assert "/static/coverage/field.js" in sw.content.decode()
+    assert "/static/coverage/field/main.mjs" in sw.content.decode()
     client.logout()
     assert client.get("/coverage/field/sw.js").status_code == 200
     manifest = json.loads(client.get("/coverage/field/manifest.webmanifest").content)

@@ -8,6 +8,7 @@ partner account ("mitra"). Deterministic and idempotent: a second run changes no
 
 import datetime
 
+from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
@@ -100,6 +101,14 @@ class Command(AuditedCommand):
     help = "Add labelled sample kiosks with services, check-ins and reports (idempotent)."
 
     def handle(self, *args, **options):
+        sample_province = KIOSKS[0][0][:2]
+        if sample_province != settings.PORTAL_PROVINCE:
+            # A kiosk lies in the portal's province (warkop.services.check_location).
+            self.stdout.write(
+                f"The sample kiosks are in province {sample_province}; PORTAL_PROVINCE is "
+                f"{settings.PORTAL_PROVINCE}: no sample kiosk added."
+            )
+            return
         organisation, _ = Organisation.objects.get_or_create(
             name=SAMPLE_ORGANISATION, defaults={"kind": OrganisationKind.KIOSK_OPERATOR}
         )
