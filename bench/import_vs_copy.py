@@ -64,7 +64,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from villages.importers import import_regions
+    from villages.importers.regions import import_regions
 
     call_command("migrate", verbosity=0)
     directory = Path(args.directory)
