@@ -1,8 +1,9 @@
 """Benchmark: `import_regions` on the national files against PostgreSQL's own COPY.
 
-Usage (from the repository root)::
+Usage (from the repository root; DIR is the data folder of an idn-area-data checkout, e.g.
+unpacked from `npm pack idn-area-data@4.0.1`)::
 
-    .venv/bin/python bench/import_vs_copy.py [DIR] [--rounds 7] [--database bench_import]
+    .venv/bin/python bench/import_vs_copy.py DIR [--rounds 7] [--database bench_import]
         [--keep-audit]
 
 Creates (once) a scratch database with PostGIS and the Django migrations, then alternates, N
@@ -33,9 +34,15 @@ FILES = (
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("directory", nargs="?", default="/work/shared/data/idn-area-data")
+    parser.add_argument(
+        "directory",
+        type=Path,
+        help="Folder with provinces.csv, regencies.csv, districts.csv and villages.csv.",
+    )
     parser.add_argument("--rounds", type=int, default=7)
-    parser.add_argument("--database", default="bench_import")
+    parser.add_argument(
+        "--database", default="bench_import", help="Scratch database (created on first use)."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument(
         "--keep-audit",
@@ -67,7 +74,7 @@ def main() -> None:
     from villages.importers.regions import import_regions
 
     call_command("migrate", verbosity=0)
-    directory = Path(args.directory)
+    directory = args.directory
     connection.ensure_connection()
 
     def empty_registry() -> None:
