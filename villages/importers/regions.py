@@ -116,12 +116,6 @@ def import_regions(
     directory = Path(directory)
     check_arguments(directory=directory, province=province)
     with transaction.atomic(), connection.cursor() as cursor:
-        # The staging tables have neither statistics nor indexes: joins against them must be hash
-        # or merge joins (a nested loop over an unindexed table is quadratic). That setting
-        # prices the plans that can only loop (the audit triggers' one-row inserts) so high that
-        # PostgreSQL would compile them with JIT, for a tenth of a second each: JIT is off too.
-        cursor.execute("SET LOCAL enable_nestloop = off")
-        cursor.execute("SET LOCAL jit = off")
         cursor.execute("SET LOCAL client_min_messages = warning")
         try:
             scope = stage_raw_files(cursor, directory=directory, province=province)

@@ -20,18 +20,13 @@ def _copy_value(value) -> str:
     return str(value).translate(_COPY_ESCAPES)
 
 
-def staging_sql(name: str, columns: str) -> str:
-    """SQL creating a temporary staging table, dropped at commit (and first if an earlier run in
-    the same transaction left one behind)."""
-    return (
+def create_staging(cursor, name: str, columns: str) -> None:
+    """A temporary staging table, dropped at commit (and first if an earlier run in the same
+    transaction left one behind)."""
+    cursor.execute(
         f"DROP TABLE IF EXISTS pg_temp.{name}; "
         f"CREATE TEMPORARY TABLE {name} ({columns}) ON COMMIT DROP"
     )
-
-
-def create_staging(cursor, name: str, columns: str) -> None:
-    """Create the staging table `name` (see `staging_sql`)."""
-    cursor.execute(staging_sql(name, columns))
 
 
 def copy_rows(cursor, *, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
