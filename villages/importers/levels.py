@@ -21,12 +21,23 @@ class Level:
     plural: str
     shape: str  # the code's shape, e.g. NN.NN for a regency
     kind: type | None = None  # RegencyKind or VillageKind, which the code decides
-    pattern: re.Pattern = field(init=False, repr=False, compare=False)
-    depth: int = field(init=False, repr=False, compare=False)  # 1 (province) to 4 (village)
+    # Derived from the above:
+    depth: int = field(init=False, compare=False)  # 1 (province) to 4 (village)
+    pattern: re.Pattern = field(init=False, repr=False, compare=False)  # ASCII digits only
+    filename: str = field(init=False, repr=False, compare=False)  # idn-area-data's, regencies.csv
+    table: str = field(init=False, repr=False, compare=False)
+    staging: str = field(init=False, repr=False, compare=False)  # import_regions' temporary table
 
     def __post_init__(self):
-        object.__setattr__(self, "pattern", re.compile(r"\.".join(self.segments)))
-        object.__setattr__(self, "depth", len(self.segments))
+        segments = self.segments
+        for name, value in (
+            ("depth", len(segments)),
+            ("pattern", re.compile(r"\.".join(segments))),
+            ("filename", f"{self.plural}.csv"),
+            ("table", f"villages_{self.singular}"),
+            ("staging", f"import_{self.singular}"),
+        ):
+            object.__setattr__(self, name, value)
 
     def count(self, number: int) -> str:
         """`1 village`, `2 villages`."""
@@ -34,7 +45,7 @@ class Level:
 
     @property
     def segments(self) -> list[str]:
-        """A regular expression of each segment of the code (ASCII digits only)."""
+        """A regular expression of each segment of the code."""
         return [f"[0-9]{{{len(segment)}}}" for segment in self.shape.split(".")]
 
     @property
@@ -51,25 +62,6 @@ class Level:
     def parent_fk(self) -> str | None:
         """The foreign key column of this level's table, e.g. `province_id`."""
         return f"{self.parent.singular}_id" if self.parent else None
-
-    @property
-    def filename(self) -> str:
-        """The idn-area-data file of this level, e.g. `regencies.csv`."""
-        return f"{self.plural}.csv"
-
-    @property
-    def table(self) -> str:
-        return f"villages_{self.singular}"
-
-    @property
-    def model(self) -> str:
-        """The model's label, e.g. `villages.Village`."""
-        return f"villages.{self.singular.title()}"
-
-    @property
-    def staging(self) -> str:
-        """The temporary table `import_regions` stages this level's rows in."""
-        return f"import_{self.singular}"
 
 
 PROVINCE = Level("province", "provinces", "NN")

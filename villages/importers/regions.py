@@ -133,7 +133,10 @@ def import_regions(
                 cursor,
                 {c.level.table: c.created for c in report.levels if c.created >= bulk_min_rows},
             )
-            with pgtrigger.ignore(*(f"{c.level.model}:insert_insert" for c in report.levels)):
+            insert_audit = [
+                f"villages.{c.level.singular.title()}:insert_insert" for c in report.levels
+            ]
+            with pgtrigger.ignore(*insert_audit):
                 for changes in report.levels:
                     _write_level(cursor, changes, record=record)
             for statement in restore:
