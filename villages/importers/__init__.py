@@ -6,9 +6,9 @@ written; otherwise the rows are staged in temporary tables and merged with set-b
 only touches rows whose values differ, so a second run changes nothing.
 
 - `regions.import_regions`: the Kemendagri codes and names (idn-area-data CSV files) into
-  Province, Regency, District and Village; `fast.py` loads clean files with COPY while a thread
-  checks them, `reader.py` reads the others and words their problems, `bulk.py` rebuilds keys
-  and indexes after a large load;
+  Province, Regency, District and Village; `fast.py` checks clean files with one regular
+  expression each and loads them with COPY, `reader.py` reads the others and words their
+  problems, `bulk.py` rebuilds primary and foreign keys after a large load;
 - `boundaries.import_boundaries`: simplified boundaries (GeoJSON, read by `geojson.py`) and
   centroids of units already in the registry;
 - `stats.import_stats`: population, area and postal codes.
