@@ -8,7 +8,7 @@ only touches rows whose values differ, so a second run changes nothing.
 - `regions.import_regions`: the Kemendagri codes and names (idn-area-data CSV files) into
   Province, Regency, District and Village; `fast.py` checks clean files with one regular
   expression each and loads them with COPY, `reader.py` reads the others and words their
-  problems, `bulk.py` rebuilds primary and foreign keys after a large load;
+  problems, `bulk.py` rebuilds keys and indexes after a large load;
 - `boundaries.import_boundaries`: simplified boundaries (GeoJSON, read by `geojson.py`) and
   centroids of units already in the registry;
 - `stats.import_stats`: population, area and postal codes.

@@ -9,8 +9,8 @@ Regency, District and Village.
 3. Otherwise it is recorded as one RegistryImport, each level's renamed units are updated by one
    UPDATE (audited row by row) and its new units inserted by one INSERT ... SELECT, linked to the
    import, with the insert audit trigger ignored (see `villages.models.track_registry_unit`). A
-   large load into a (nearly) empty table drops its primary and foreign keys first and rebuilds
-   them after (`bulk.py`).
+   large load into a (nearly) empty table drops its keys and indexes first and rebuilds them
+   after (`bulk.py`).
 """
 
 from __future__ import annotations
