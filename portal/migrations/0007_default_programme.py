@@ -4,9 +4,10 @@ inventory of locations, the first Warkop Digital kiosks and their services, the 
 
 Source of the plan: the provincial government's announcement of 4 May 2021 (Tim Percepatan for
 the Program Akselerasi Ekonomi Digital Desa, target at least one desa per kecamatan in the first
-100 days), see /work/shared/data/context/warkop_digital_facts.csv. The start date is
-PROGRAMME_DEFAULT_START (empty: the day of the migration, in Asia/Jakarta); staff change it on
-the programme page. The titles are data, in Bahasa Indonesia like the team's documents.
+100 days), as summarised in the team's fact sheet (warkop_digital_facts.csv, kept with the
+shared data outside this repository). The start date is PROGRAMME_DEFAULT_START (empty: the day
+of the migration, in Asia/Jakarta); staff change it on the programme page. The titles are data,
+in Bahasa Indonesia like the team's documents.
 """
 
 import datetime

@@ -4,7 +4,6 @@ The session fixture has already imported the real Bengkulu files, so tests on ot
 synthetic province 99 (or assert on what changed) inside their rolled-back transaction.
 """
 
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -13,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
-from villages.importers import ImportDataError, import_regions
+from villages.importers.problems import ImportDataError
+from villages.importers.regions import import_regions
 from villages.models import (
     District,
     Province,
@@ -418,7 +418,8 @@ def test_layouts_the_copy_fast_path_declines_still_import(tmp_path):
 def test_fast_path_stores_what_the_python_reader_reads(tmp_path, value, order):
     """Whichever path a file takes (COPY beside a checking thread, or the Python reader), the
     registry gets the values Python's csv module reads from it."""
-    from villages.importers import VILLAGE, read_region_files
+    from villages.importers.levels import VILLAGE
+    from villages.importers.reader import read_region_files
 
     def line(code: str, name: str) -> str:
         values = {"code": code, "district_code": "99.01.01", "name": name}
@@ -426,14 +427,8 @@ def test_fast_path_stores_what_the_python_reader_reads(tmp_path, value, order):
 
     villages = f"{order}\n{line('99.01.01.2001', value)}\n{line('99.01.01.2002', 'Desa Dua')}\n"
     write_files(tmp_path, villages=villages)
-    switch_interval = sys.getswitchinterval()
     import_regions(directory=tmp_path)
-    assert sys.getswitchinterval() == switch_interval  # shortened only while the thread checks
-    (expected,) = [
-        name
-        for code, name, _parent, _ in read_region_files(directory=tmp_path)[VILLAGE].rows
-        if code == "99.01.01.2001"
-    ]
+    expected = read_region_files(directory=tmp_path)[VILLAGE]["99.01.01.2001"].name
     assert Village.objects.get(code="99.01.01.2001").name == expected
 
 

@@ -3,11 +3,11 @@
 from django.core.management.base import CommandError
 
 from portal.management.base import AuditedCommand
-from villages.importers import ImportDataError
+from villages.importers.problems import ImportDataError
 
 
 class ImportCommand(AuditedCommand):
-    """Runs `run_import(**options)` (an importer of villages.importers), turns bad input into a
+    """Runs `run_import(**options)` (an importer of `villages.importers`), turns bad input into a
     CommandError (exit 1, the file and line in the message) and prints the importer's report."""
 
     def run_import(self, **options):

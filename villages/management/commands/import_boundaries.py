@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from villages.importers import import_boundaries
+from villages.importers.boundaries import import_boundaries
 from villages.management.base import ImportCommand
 
 

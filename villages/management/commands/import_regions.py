@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from villages.importers import import_regions
+from villages.importers.regions import import_regions
 from villages.management.base import ImportCommand
 
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from villages.importers import import_stats
+from villages.importers.stats import import_stats
 from villages.management.base import ImportCommand
 
 
