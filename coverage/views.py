@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from portal.scopes import get_scoped_or_404, regency_scope, scoped
+from portal.core.scopes import get_scoped_or_404, regency_scope, scoped
 from villages.models import District, Regency, Village
 from villages.views import HOME_PROVINCE
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from portal.audit import history_of
-from portal.scopes import scoped
+from portal.core.audit import history_of
+from portal.core.scopes import scoped
 
 from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
 from .forms import PilotDecideForm, PilotProposeForm

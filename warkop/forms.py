@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from payments import services as payment_services
 from payments.models import Provider, ServiceCategory, ServiceOffering
-from portal.bounds import ColumnBoundsFormMixin, column_bounds
-from portal.models import Organisation
+from portal.accounts.models import Organisation
+from portal.core.bounds import ColumnBoundsFormMixin, column_bounds
 from villages.forms import ServiceFormMixin
 from villages.models import Village
 

@@ -7,7 +7,7 @@ from django.contrib.gis.measure import D
 from django.db.models import Count, Exists, F, FloatField, Func, OuterRef, Q, Value
 
 from payments.models import ServiceOffering
-from portal.scopes import scoped
+from portal.core.scopes import scoped
 from villages.models import Village
 
 from .models import Warkop, WarkopStatus

@@ -1,7 +1,7 @@
 """Staff pages of the kiosks: list with filters and CSV/XLSX export, detail with its services,
 check-ins, reports and history, create/edit, status change, and the gap view.
 
-Lists read through `portal.scopes.scoped` and cost a constant number of queries.
+Lists read through `portal.core.scopes.scoped` and cost a constant number of queries.
 """
 
 import csv
@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from payments.models import ServiceCategory, ServiceOffering
-from portal.audit import history_of
-from portal.scopes import get_scoped_or_404, scoped
+from portal.core.audit import history_of
+from portal.core.scopes import get_scoped_or_404, scoped
 from villages.models import District, Regency
 from villages.views import HOME_PROVINCE
 

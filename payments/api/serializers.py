@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from portal.api.serializers import BoundedModelSerializer
+from portal.core.drf.serializers import BoundedModelSerializer
 from warkop.api.serializers import ScopedRelatedField, as_drf_error
 from warkop.models import Warkop
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from payments.models import ServiceCategory, ServiceOffering
 from payments.services import offering_save, offering_verify
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from warkop.models import CheckInKind, Warkop, WarkopStatus
 from warkop.services import (

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 
-from portal.api.views import ScopedReadOnlyViewSet
+from portal.core.drf.views import ScopedReadOnlyViewSet
 
 from .. import filtersets
 from ..models import District, Pilot, Province, Regency, Village

@@ -6,9 +6,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from payments.models import ServiceCategory
-from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
-from portal.models import Organisation
-from portal.scopes import scoped
+from portal.accounts.models import Organisation
+from portal.core.drf.serializers import BoundedModelSerializer, BoundedSerializer
+from portal.core.scopes import scoped
 from villages.models import Village
 
 from .. import services

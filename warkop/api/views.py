@@ -1,4 +1,5 @@
-"""Kiosk, check-in and report endpoints: scoped reads (portal.scopes), writes through services."""
+"""Kiosk, check-in and report endpoints: scoped reads (portal.core.scopes), writes through
+services."""
 
 import json
 
@@ -12,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from portal.api.views import ScopedModelViewSet
+from portal.core.drf.views import ScopedModelViewSet
 
 from .. import filtersets, services
 from ..models import CheckIn, MonthlyReport, MonthlyReportLine, Warkop
