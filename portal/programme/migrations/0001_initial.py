@@ -12,21 +12,24 @@ MODELS = ['programme', 'programmeevent', 'milestone', 'milestoneevent', 'program
 
 
 def move_content_types(apps, schema_editor):
-    """The content types (so the permissions and the groups holding them) follow the models."""
+    """The content types (so the permissions and the groups holding them) follow the models. A
+    `programme` content type made before this ran (by a `migrate` that went back and forth) holds
+    no group's permission yet: it gives way to the moved one."""
     ContentType = apps.get_model("contenttypes", "ContentType")
-    taken = set(
-        ContentType.objects.filter(app_label="programme", model__in=MODELS).values_list(
-            "model", flat=True
-        )
-    )
-    ContentType.objects.filter(app_label="portal", model__in=MODELS).exclude(
-        model__in=taken
-    ).update(app_label="programme")
+    moving = ContentType.objects.filter(app_label="portal", model__in=MODELS)
+    ContentType.objects.filter(
+        app_label="programme", model__in=moving.values_list("model", flat=True)
+    ).delete()
+    moving.update(app_label="programme")
 
 
 def restore_content_types(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
-    ContentType.objects.filter(app_label="programme", model__in=MODELS).update(app_label="portal")
+    moving = ContentType.objects.filter(app_label="programme", model__in=MODELS)
+    ContentType.objects.filter(
+        app_label="portal", model__in=moving.values_list("model", flat=True)
+    ).delete()
+    moving.update(app_label="portal")
 
 
 class Migration(migrations.Migration):
