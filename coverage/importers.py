@@ -113,7 +113,7 @@ def normalise_header(name) -> str:
 
 def read_rows(name: str, content) -> Iterator[tuple[int, dict]]:
     """(line number, {column: value}) of each non-blank row of a .csv (UTF-8, comma or semicolon)
-    or .xlsx file, read as a stream within the IMPORT_* limits (portal/core/tables.py); columns
+    or .xlsx file, read as a stream within the IMPORT_* limits (portal/core/tables/); columns
     the import does not know are not kept. `content` is bytes or a binary file."""
     try:
         rows = read_table(name, content)

@@ -320,7 +320,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Uploaded tables (coverage survey import, CSV or XLSX; portal/core/tables.py): file size, rows read
+# Uploaded tables (coverage survey import, CSV or XLSX; portal/core/tables/): file size, rows read
 # (blank rows count), columns, characters per cell, and what an XLSX file may unpack to.
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)

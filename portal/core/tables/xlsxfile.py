@@ -1,26 +1,7 @@
-"""Uploaded tables (CSV and XLSX) read in bounded memory and time, whatever the file says.
-
-`read_table(name, file, limits=...)` yields `(row number, [cell values])` for every non-blank
-row, the header first, while it streams the file: it never holds more than one row of it (and,
-for an XLSX file, its shared strings, each at most `max_cell_chars` long). Bytes, rows, columns
-and characters per cell are counted as they are read, and nothing a file declares about itself
-is trusted:
-
-- CSV (UTF-8, comma or semicolon): decoded as it is read; at most `max_bytes`; at most
-  `max_rows` lines, blank lines included; a line or a cell longer than the limits stops it.
-- XLSX: before any XML is parsed, the zip directory is checked (at most `MAX_ZIP_MEMBERS`
-  parts, only "stored" or "deflate" compression, no encryption, each part and all of them at
-  most `max_unpacked_bytes` unpacked, no part compressed more than `MAX_COMPRESSION_RATIO`
-  times). Then the first worksheet is parsed as a stream (expat, no DTD): its `dimension` is
-  ignored and missing rows are never materialised, a value in a row beyond `max_rows` stops it
-  at once (a sheet with one cell at row 1,048,576 is refused after one row, not a million).
-
-Every refusal is a `TableError` whose message says what and where (row, column, part of the
-file); the caller turns it into a 400 with nothing written.
-"""
+"""XLSX uploads: the zip directory checked before any XML is parsed, then the first sheet
+parsed as a stream (expat, no DTD), its declared dimension ignored."""
 
 import contextlib
-import csv
 import datetime
 import io
 import re
@@ -30,229 +11,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from xml.parsers import expat
 
-from django.conf import settings
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-#: Parts of an XLSX file: a spreadsheet export has a dozen or two.
-MAX_ZIP_MEMBERS = 1000
-#: A part larger than 1 MB unpacked and compressed more than this many times is a zip bomb, not a
-#: spreadsheet (sheet XML compresses 5 to 30 times).
-MAX_COMPRESSION_RATIO = 100
-#: Cell formats (Excel itself stops at 64,000).
-MAX_CELL_FORMATS = 65_000
-#: Distinct texts of an XLSX file, per row allowed.
-SHARED_STRINGS_PER_ROW = 10
-
-CHUNK = 64 * 1024
-_TOO_LONG = object()  # a shared string longer than max_cell_chars (refused where it is used)
-
-
-@dataclass(frozen=True)
-class TableLimits:
-    """What an uploaded table may hold. `from_settings()` gives the portal's IMPORT_* limits."""
-
-    max_bytes: int
-    max_rows: int
-    max_columns: int
-    max_cell_chars: int
-    max_unpacked_bytes: int
-
-    @classmethod
-    def from_settings(cls) -> "TableLimits":
-        return cls(
-            max_bytes=settings.IMPORT_MAX_MB * 1024 * 1024,
-            max_rows=settings.IMPORT_MAX_ROWS,
-            max_columns=settings.IMPORT_MAX_COLUMNS,
-            max_cell_chars=settings.IMPORT_MAX_CELL_CHARS,
-            max_unpacked_bytes=settings.IMPORT_MAX_UNPACKED_MB * 1024 * 1024,
-        )
-
-
-class TableError(Exception):
-    """The file cannot be read as a table: `message` says why, `line` where (0: the file)."""
-
-    def __init__(self, message: str, *, line: int = 0):
-        super().__init__(f"line {line}: {message}" if line else message)
-        self.message, self.line = message, line
-
-
-def read_table(name: str, file, *, limits: TableLimits | None = None) -> Iterator[tuple[int, list]]:
-    """(row number, cell values) of each non-blank row of a .csv or .xlsx upload, header first.
-
-    `file` is a binary file object (an UploadedFile, an open file, BytesIO) or bytes. CSV cells
-    are text; XLSX cells are what the sheet stores: text, int, float, bool or datetime (a number
-    in a date format), None when empty.
-    """
-    limits = limits or TableLimits.from_settings()
-    if isinstance(file, bytes | bytearray):
-        file = io.BytesIO(file)
-    size = _size(file)
-    if size > limits.max_bytes:
-        raise TableError(
-            _("The file is larger than %(limit)s MB.") % {"limit": _mb(limits.max_bytes)}
-        )
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        return _read_xlsx(file, limits)
-    if lower.endswith(".csv"):
-        return _read_csv(file, limits)
-    raise TableError(_("Upload a .csv or .xlsx file."))
-
-
-def _size(file) -> int:
-    size = getattr(file, "size", None)
-    if size is None:
-        position = file.tell()
-        size = file.seek(0, io.SEEK_END)
-        file.seek(position)
-    return size
-
-
-def number(value: int) -> str:
-    """A count for a message, grouped the way the active language writes it (20.000, 20,000)."""
-    return number_format(value, force_grouping=True)
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):g}"
-
-
-def _too_many_rows(limits: TableLimits, line: int) -> TableError:
-    return TableError(
-        _("The file has more than %(limit)s rows (blank rows count): split it.")
-        % {"limit": number(limits.max_rows)},
-        line=line,
-    )
-
-
-def _too_long(limits: TableLimits, line: int, column: str) -> TableError:
-    return TableError(
-        _("%(column)s: the cell holds more than %(limit)s characters.")
-        % {"column": column, "limit": number(limits.max_cell_chars)},
-        line=line,
-    )
-
-
-def _too_wide(limits: TableLimits, line: int) -> TableError:
-    return TableError(
-        _("The row has more than %(limit)s columns.") % {"limit": number(limits.max_columns)},
-        line=line,
-    )
-
-
-def _column_name(header: list | None, index: int) -> str:
-    """'notes (column L)', or 'column L' before the header is known (index from 0)."""
-    letter = get_column_letter(index + 1) if index < 16384 else str(index + 1)
-    label = _("column %(letter)s") % {"letter": letter}
-    if header and index < len(header) and str(header[index] or "").strip():
-        return f"{str(header[index]).strip()[:60]} ({label})"
-    return label
-
-
-def _is_blank(values) -> bool:
-    return not any(v is not None and str(v).strip() for v in values)
-
-
-# --- CSV -----------------------------------------------------------------------------------------
-
-
-class _CountingReader(io.RawIOBase):
-    """A binary stream that refuses to yield more than `limit` bytes."""
-
-    def __init__(self, file, limit: int):
-        self.file, self.limit, self.count = file, limit, 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.file.read(min(len(buffer), CHUNK))
-        self.count += len(data)
-        if self.count > self.limit:
-            raise TableError(
-                _("The file is larger than %(limit)s MB.") % {"limit": _mb(self.limit)}
-            )
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _read_csv(file, limits: TableLimits) -> Iterator[tuple[int, list]]:
-    file.seek(0)
-    text = io.TextIOWrapper(
-        io.BufferedReader(_CountingReader(file, limits.max_bytes), CHUNK),
-        encoding="utf-8-sig",
-        errors="surrogateescape",  # bytes that are not UTF-8: refused below, with their line
-        newline="",
-    )
-    max_line = limits.max_columns * (limits.max_cell_chars + 3) + 2
-    state = {"line": 0, "given": 0}  # lines read; lines handed to the csv reader
-
-    def lines() -> Iterator[str]:
-        while True:
-            line_number = state["line"] + 1
-            line = text.readline(max_line + 1)
-            if not line:
-                return
-            state["line"] = line_number
-            if line_number > limits.max_rows:
-                raise _too_many_rows(limits, line_number)
-            if len(line) > max_line:
-                raise TableError(
-                    _("The line is longer than %(limit)s characters.")
-                    % {"limit": number(max_line)},
-                    line=line_number,
-                )
-            if _NOT_UTF8.search(line):
-                raise TableError(_("The CSV file is not UTF-8 text."), line=line_number)
-            yield line
-
-    source = lines()
-    first = next(source, "")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-
-    def given() -> Iterator[str]:
-        for line in _chain(first, source):
-            state["given"] += 1
-            yield line
-
-    reader = csv.reader(given(), delimiter=delimiter)
-    header = None
-    while True:
-        start = state["given"] + 1  # a quoted cell may span lines: report where the row starts
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise TableError(
-                _("The CSV file cannot be read: %(error)s.") % {"error": error}, line=start
-            ) from None
-        if len(row) > limits.max_columns:
-            raise _too_wide(limits, start)
-        for index, cell in enumerate(row):
-            if len(cell) > limits.max_cell_chars:
-                raise _too_long(limits, start, _column_name(header, index))
-        if _is_blank(row):
-            continue
-        if header is None:
-            header = row
-        yield start, row
-
-
-_NOT_UTF8 = re.compile("[\udc80-\udcff]")
-
-
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    if first:
-        yield first
-    yield from rest
-
-
-# --- XLSX ----------------------------------------------------------------------------------------
+from .limits import (
+    _TOO_LONG,
+    CHUNK,
+    MAX_CELL_FORMATS,
+    MAX_COMPRESSION_RATIO,
+    MAX_ZIP_MEMBERS,
+    SHARED_STRINGS_PER_ROW,
+    TableError,
+    TableLimits,
+    _column_name,
+    _is_blank,
+    _mb,
+    _too_long,
+    _too_many_rows,
+    _too_wide,
+    number,
+)
 
 
 def _zip_member_count(file) -> int:
