@@ -5,7 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python bench/backup_restore.py DATABASE [--rounds 3] [--media-root DIR]
 
 Each round writes an archive of DATABASE (and of the media folder, default MEDIA_ROOT) into a
-temporary folder with `portal.backups.backup_create`, then restores it into a new database
+temporary folder with `portal.core.backups.backup_create`, then restores it into a new database
 `<DATABASE>_benchrestore` and a temporary media folder with `backup_restore` (the archive checked,
 pg_restore into a scratch database, the row counts compared, the rename), and drops that database.
 Prints per-round times, the archive's size and the medians. The Python/Django start is excluded;
@@ -39,7 +39,7 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from portal.backups import Database, _drop, backup_create, backup_restore
+    from portal.core.backups import Database, _drop, backup_create, backup_restore
 
     media_root = Path(args.media_root or settings.MEDIA_ROOT)
     target = f"{args.database}_benchrestore"

@@ -126,7 +126,7 @@ def measure(repeat: int) -> list[dict]:
     from django.contrib.auth.models import Group
     from django.test import Client
 
-    from portal.roles import Role
+    from portal.core.roles import Role
 
     user, _ = get_user_model().objects.get_or_create(username="bench-staff")
     user.groups.add(Group.objects.get(name=Role.PROVINCIAL_STAFF.value))

@@ -52,8 +52,8 @@ def setup(name: str) -> str:
         call_command("import_regions", str(data), verbosity=0)
         call_command("import_boundaries", str(data / "geo"), verbosity=0)
     from coverage.models import Survey
-    from portal.roles import Role
-    from portal.services import api_token_create
+    from portal.accounts.services import api_token_create
+    from portal.core.roles import Role
     from tests.factories import UserFactory
 
     Survey.objects.filter(notes="SYNTHETIC BURST").delete()

@@ -30,9 +30,9 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from portal.tables import TableError, read_table
-from portal.tables import number as grouped
-from portal.uploads import JSONTooDeep, check_json
+from portal.core.tables import TableError, read_table
+from portal.core.tables import number as grouped
+from portal.core.uploads import JSONTooDeep, check_json
 from villages.models import Village
 
 from . import services
@@ -101,7 +101,7 @@ def normalise_header(name) -> str:
 
 def read_rows(name: str, content) -> Iterator[tuple[int, dict]]:
     """(line number, {column: value}) of each non-blank row of a .csv (UTF-8, comma or semicolon)
-    or .xlsx file, read as a stream within the IMPORT_* limits (portal/tables.py); columns
+    or .xlsx file, read as a stream within the IMPORT_* limits (portal/core/tables/); columns
     the import does not know are not kept. `content` is bytes or a binary file."""
     try:
         rows = read_table(name, content)

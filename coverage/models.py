@@ -230,7 +230,7 @@ class Survey(models.Model):
 
     objects = SurveyQuerySet.as_manager()
 
-    # portal.scopes: officers and supervisors limited to some kabupaten see only their surveys.
+    # portal.core.scopes: officers and supervisors limited to some kabupaten see only their surveys.
     scope_regency_path = "village__district__regency"
 
     class Meta:

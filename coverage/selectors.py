@@ -257,7 +257,7 @@ def dashboard_summary(user, province_code: str) -> dict | None:
     connectivity; the review queue only for those who may read single surveys)."""
     if not user.has_perm("coverage.view_villageconnectivity"):
         return None
-    from portal.scopes import scoped
+    from portal.core.scopes import scoped
 
     counts = dict.fromkeys(ConnectivityStatus.values, 0)
     rows = (

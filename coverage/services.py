@@ -15,8 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.images import sanitise_image
-from portal.scopes import regency_scope
+from portal.core.images import sanitise_image
+from portal.core.scopes import regency_scope
 from villages.models import Village
 
 from . import selectors

@@ -1,8 +1,8 @@
-"""Checks of uploaded files. Photos go through the portal's one image gate (`portal.images`):
+"""Checks of uploaded files. Photos go through the portal's one image gate (`portal.core.images`):
 decoded by Pillow (size declared in the header checked first), and stored re-encoded without
 metadata by `coverage.services.survey_photo_add`."""
 
-from portal.images import check_image
+from portal.core.images import check_image
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rest_framework import fields as rest_fields
 
 from portal.core.decorators import permission_page
-from portal.scopes import get_scoped_or_404, regency_scope, scoped
+from portal.core.scopes import get_scoped_or_404, regency_scope, scoped
 from villages.models import District, Province, Regency, Village
 
 from . import importers, selectors, services

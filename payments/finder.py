@@ -3,8 +3,8 @@ connection. Choose a service and a village (searched by name) or "near me" (the 
 posted as lat/lng); get the kiosks offering it, nearest first, with distance, hours and fee. The
 map is optional: the page works without JavaScript, and the map's scripts load only on request.
 
-Anonymous use is throttled per address (FINDER_RATE_PER_MINUTE) by portal.ratelimit: while Redis is
-down the finder answers unthrottled."""
+Anonymous use is throttled per address (FINDER_RATE_PER_MINUTE) by portal.core.ratelimit: while
+Redis is down the finder answers unthrottled."""
 
 import json
 
@@ -19,8 +19,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
-from portal import ratelimit
-from portal.auth import client_address
+from portal.core import ratelimit
+from portal.core.clients import client_address
 from villages.models import Village
 from warkop.services import point_from_lat_lng
 
@@ -31,7 +31,7 @@ VILLAGE_CHOICES_LIMIT = 15
 
 def throttled(request) -> bool:
     """Count this search for the visitor's address; True past FINDER_RATE_PER_MINUTE a minute
-    (portal.ratelimit: open, with a logged warning, while Redis is down)."""
+    (portal.core.ratelimit: open, with a logged warning, while Redis is down)."""
     return bool(
         ratelimit.hit(
             f"finder:{client_address(request)}", limit=settings.FINDER_RATE_PER_MINUTE, window=60

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.bounds import ColumnBoundsFormMixin
+from portal.core.bounds import ColumnBoundsFormMixin
 from villages.forms import ServiceFormMixin
 
 from . import selectors, services

@@ -177,7 +177,7 @@ class ServiceOffering(models.Model):
 
     objects = ServiceOfferingQuerySet.as_manager()
 
-    # portal.scopes: officers see their kabupaten, partners their organisation's kiosks.
+    # portal.core.scopes: officers see their kabupaten, partners their organisation's kiosks.
     scope_regency_path = "warkop__village__district__regency"
     scope_organisation_path = "warkop__organisation"
 

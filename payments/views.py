@@ -1,9 +1,10 @@
 """Staff pages of the payment services: a kiosk's services (the section of its page, adding,
 editing and checking an offering) and the gap view. The public finder is in `finder.py`.
 
-Offerings read through `portal.scopes`; the kiosk's page is warkop's, which shows this app's
+Offerings read through `portal.core.scopes`; the kiosk's page is warkop's, which shows this app's
 section through `warkop.extensions` (registered in `PaymentsConfig.ready`)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.decorators import permission_page
-from portal.scopes import get_scoped_or_404
+from portal.core.scopes import get_scoped_or_404
 from villages.models import Regency
-from villages.views import HOME_PROVINCE
 from warkop.views import kiosk_post_action
 
 from . import forms, selectors, services
@@ -83,7 +83,9 @@ def offering_verify(request, pk):
 def gap(request):
     """Villages of a kabupaten/kota with no operational kiosk offering a service within N km."""
     regencies = list(
-        Regency.objects.filter(province_id=HOME_PROVINCE).only("code", "name").order_by("code")
+        Regency.objects.filter(province_id=settings.PORTAL_PROVINCE)
+        .only("code", "name")
+        .order_by("code")
     )
     form = forms.GapForm(request.GET or None, regencies=regencies)
     villages = None

@@ -54,11 +54,15 @@ INSTALLED_APPS = [
     "pghistory.admin",
     "csp",
     "axes",
-    "portal",
+    # In the order of the layers (CONTRIBUTING.md), lowest first.
+    "portal.core",
     "villages",
+    "portal.accounts",  # app label "portal"
     "warkop",
     "payments",
     "coverage",
+    "portal.programme",
+    "portal.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -67,9 +71,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Above everything that may read the database (sessions, the user, views): a request that
     # failed because PostgreSQL is unreachable answers 503 with Retry-After, not 500.
-    "portal.resilience.DatabaseUnavailableMiddleware",
+    "portal.core.resilience.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.PortalLocaleMiddleware",
+    "portal.core.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "portal.context_processors.portal",
+                "portal.core.context_processors.portal",
             ],
         },
     },
@@ -115,7 +119,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 # first request of each worker reconnects instead of failing on the dead connection.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Give up connecting after 5 s (a `?connect_timeout=` in DATABASE_URL wins): an unreachable server
-# answers 503 (portal/resilience.py) instead of holding the request.
+# answers 503 (portal/core/resilience.py) instead of holding the request.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -151,10 +155,10 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 # One beat: RedBeat keeps the schedule in Redis and only the beat holding its lock sends tasks; a
-# second beat process waits as a standby (portal/beat.py, docs/operations.md). The lock is renewed
-# on every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds apart) and lapses
+# second beat process waits as a standby (portal/core/beat.py, docs/operations.md). The lock is
+# renewed on every tick (at most CELERY_BEAT_MAX_LOOP_INTERVAL seconds apart) and lapses
 # CELERY_REDBEAT_LOCK_TIMEOUT seconds after a beat died without releasing it.
-CELERY_BEAT_SCHEDULER = "portal.beat.Scheduler"
+CELERY_BEAT_SCHEDULER = "portal.core.beat.Scheduler"
 CELERY_REDBEAT_REDIS_URL = REDIS_URL
 CELERY_REDBEAT_KEY_PREFIX = "redbeat:"
 CELERY_BEAT_MAX_LOOP_INTERVAL = 30
@@ -193,7 +197,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# --- Backups (portal/backups.py, docs/operations.md) -------------------------------------------
+# --- Backups (portal/core/backups.py, docs/operations.md) --------------------------------------
 # `manage.py backup`, and the beat entry "portal-backup" daily at BACKUP_TIME (HH:MM,
 # Asia/Jakarta; empty: no beat entry, e.g. when cron runs the command), write archives of the
 # database and the media files into BACKUP_DIR and keep the newest BACKUP_KEEP (0: all);
@@ -210,10 +214,10 @@ if BACKUP_TIME:
     }
 
 # --- Auth --------------------------------------------------------------------------------------
-# django-axes' backend comes first: it refuses logins that are locked out (portal/auth.py).
+# django-axes' backend comes first: it refuses logins that are locked out (portal/accounts/auth.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "portal.auth.UsernameOrEmailBackend",
+    "portal.accounts.auth.UsernameOrEmailBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -231,28 +235,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "login"
-# The client's address (portal.auth.client_address): how many reverse proxies in front of the
-# portal append to X-Forwarded-For. 0: REMOTE_ADDR only, X-Forwarded-For ignored; behind one TLS
+# The client's address (portal.core.clients.client_address): how many reverse proxies in front of
+# the portal append to X-Forwarded-For. 0: REMOTE_ADDR only, X-Forwarded-For ignored; behind one TLS
 # proxy: 1. Never more than there are: clients could then choose their own address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# Failed logins (portal/auth.py; django-axes, recorded in the database so that logins work while
-# Redis is down): LOGIN_FAILURES_PER_ACCOUNT for one account from one address lock that address
-# out of that account (the owner elsewhere still logs in); LOGIN_FAILURES_PER_ADDRESS from one
-# address, whatever the accounts, lock it out of all. A lock ends an hour after the last failure;
-# a completed password reset clears the account's failures.
+# Failed logins (portal/accounts/auth.py; django-axes, recorded in the database so that logins work
+# while Redis is down): LOGIN_FAILURES_PER_ACCOUNT for one account from one address lock that
+# address out of that account (the owner elsewhere still logs in); LOGIN_FAILURES_PER_ADDRESS from
+# one address, whatever the accounts, lock it out of all. A lock ends an hour after the last
+# failure; a completed password reset clears the account's failures.
 LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=20)
 LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=100)
-AXES_HANDLER = "portal.auth.LockoutHandler"
+AXES_HANDLER = "portal.accounts.auth.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_FAILURE_LIMIT = "portal.auth.failure_limit"
+AXES_FAILURE_LIMIT = "portal.accounts.auth.failure_limit"
 AXES_COOLOFF_TIME = 1  # hour
-AXES_USERNAME_CALLABLE = "portal.auth.login_identity"
-AXES_CLIENT_IP_CALLABLE = "portal.auth.client_address"
-AXES_LOCKOUT_CALLABLE = "portal.auth.keep_response"
+AXES_USERNAME_CALLABLE = "portal.accounts.auth.login_identity"
+AXES_CLIENT_IP_CALLABLE = "portal.core.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "portal.accounts.auth.keep_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts do not prolong a lock
 AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins (addresses are personal data)
 AXES_VERBOSE = False
-# Limits counted in Redis (portal/ratelimit.py; they let requests through while Redis is down):
+# Limits counted in Redis (portal/core/ratelimit.py; they let requests through while Redis is down):
 # invalid API tokens per address and hour (then 429 before a token is even looked up),
 # password-reset requests per address and hour, and reset mails per account and hour.
 API_INVALID_TOKENS_PER_ADDRESS = env.int("API_INVALID_TOKENS_PER_ADDRESS", default=20)
@@ -285,7 +289,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "portal.staticfiles.StaticFilesStorage"
+            else "portal.core.staticfiles.StaticFilesStorage"
         )
     },
 }
@@ -303,8 +307,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@localhost")
 # --- Uploads: every request body and uploaded file is read in bounded memory and time ---------
 # Django keeps a request body of up to DATA_UPLOAD_MAX_MEMORY_SIZE (forms, JSON) in memory and
 # refuses a larger one; uploaded files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
-# A request carrying files may not exceed UPLOAD_MAX_MB in all (portal.uploads refuses it before
-# reading it: 413 with a message). Each kind of upload has its own, smaller limit (photos,
+# A request carrying files may not exceed UPLOAD_MAX_MB in all (portal.core.uploads refuses it
+# before reading it: 413 with a message). Each kind of upload has its own, smaller limit (photos,
 # milestone evidence, imports).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -312,11 +316,11 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 DATA_UPLOAD_MAX_NUMBER_FILES = 20
 UPLOAD_MAX_MB = env.int("UPLOAD_MAX_MB", default=25)
 FILE_UPLOAD_HANDLERS = [
-    "portal.uploads.RequestSizeLimitHandler",
+    "portal.core.uploads.RequestSizeLimitHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Uploaded tables (coverage survey import, CSV or XLSX; portal/tables.py): file size, rows read
+# Uploaded tables (coverage survey import, CSV or XLSX; portal/core/tables/): file size, rows read
 # (blank rows count), columns, characters per cell, and what an XLSX file may unpack to.
 IMPORT_MAX_MB = env.int("IMPORT_MAX_MB", default=10)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
@@ -330,25 +334,26 @@ JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=20)
 # --- REST API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "portal.api.authentication.ApiTokenAuthentication",
+        "portal.accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    # JSON bodies are checked for size and nesting before they are parsed (portal/api/parsers.py).
+    # JSON bodies are checked for size and nesting before they are parsed
+    # (portal/core/drf/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
-        "portal.api.parsers.JSONParser",
+        "portal.core.drf.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "portal.api.permissions.RolePermission",
+        "portal.core.drf.permissions.RolePermission",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "portal.api.throttling.TokenRateThrottle",
-        "portal.api.throttling.AnonRateThrottle",
+        "portal.core.drf.throttling.TokenRateThrottle",
+        "portal.core.drf.throttling.AnonRateThrottle",
     ],
     "DEFAULT_FILTER_BACKENDS": [
-        "portal.api.filters.StrictFilterBackend",
+        "portal.core.drf.filters.StrictFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     # JSON only: the browsable API's HTML forms are a development aid (DEBUG=1), not a page for
@@ -357,10 +362,10 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.api.negotiation.PortalContentNegotiation",
-    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.core.drf.negotiation.PortalContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "portal.core.drf.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.core.drf.schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     # The refusals of services (Django's ValidationError, PermissionDenied) as 400/403 answers.
     "EXCEPTION_HANDLER": "portal.core.api.exception_handler",
@@ -380,13 +385,13 @@ SPECTACULAR_SETTINGS = {
     # Request and response bodies as separate components: read-only fields are not asked for,
     # and a required text field is declared non-blank (minLength 1) in requests.
     "COMPONENT_SPLIT_REQUEST": True,
-    # Error answers (400, 401, 403, 404, 406, 415, 429) of every operation: portal.api.schema.
+    # Error answers (400, 401, 403, 404, 406, 415, 429) of every operation: portal.core.drf.schema.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
 
-# API rates (portal/api/throttling.py): N/second|minute|hour|day; up to N at once, then N per
+# API rates (portal/core/drf/throttling.py): N/second|minute|hour|day; up to N at once, then N per
 # period. Survey uploads have their own rate, sized to a phone's outbox after a week offline.
 API_RATE_PER_TOKEN = env.str("API_RATE_PER_TOKEN", default="2000/hour")
 API_RATE_ANONYMOUS = env.str("API_RATE_ANONYMOUS", default="100/hour")
@@ -432,7 +437,7 @@ OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
 # Uploaded photos: largest size in MB (the content must be a JPEG, PNG or WebP image).
 WARKOP_PHOTO_MAX_MB = env.int("WARKOP_PHOTO_MAX_MB", default=5)
 # Every uploaded photo (kiosks, check-ins, surveys) is decoded and re-encoded without metadata by
-# portal/images.py; its declared size is checked before decoding: at most this many pixels
+# portal/core/images.py; its declared size is checked before decoding: at most this many pixels
 # (Pillow refuses more than about 89 million whatever this says).
 PHOTO_MAX_PIXELS = env.int("PHOTO_MAX_PIXELS", default=40_000_000)
 # The public service finder: searches per minute per address (anonymous, counted in the cache).
@@ -447,7 +452,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 )
 
 # --- programme ---------------------------------------------------------------------------------
-# The 100-day programme (portal/programme.py, portal/tasks.py); beat entries "programme-*" above.
+# The 100-day programme (portal/programme/); beat entries "programme-*" above.
 # A milestone not yet done is "at risk" when its recent trend does not reach the target by its due
 # day or, without a trend, when fewer working days than PROGRAMME_AT_RISK_DAYS are left; the trend
 # is fitted over the last PROGRAMME_TREND_DAYS working days.

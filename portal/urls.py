@@ -9,15 +9,17 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
-from . import account_views, views
-from .forms import LoginForm
+from portal.accounts.forms import LoginForm
+from portal.core.views import healthz
+
+from .accounts import views as account_views
 
 api_v1 = [
     path("", include("villages.api.urls")),
-    path("", include("portal.api.urls")),
+    path("", include("portal.accounts.api.urls")),
     path("", include("warkop.api.urls")),
     path("", include("payments.api.urls")),
-    path("", include("portal.api.programme_urls")),
+    path("", include("portal.programme.api.urls")),
     path("", include("coverage.api.urls")),
 ]
 
@@ -46,19 +48,19 @@ accounts = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("", include("portal.account_urls")),
+    path("", include("portal.accounts.urls")),
 ]
 
 urlpatterns = [
-    path("", include("portal.page_urls")),
+    path("", include("portal.dashboard.urls")),
     path("registry/", include("villages.urls")),
     path("warkop/", include("warkop.urls")),
     path("", include("payments.urls")),  # /warkop/gap/, a kiosk's services, /layanan/
     path("coverage/", include("coverage.urls")),
-    path("programme/", include("portal.programme_urls")),
+    path("programme/", include("portal.programme.urls")),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz/", views.healthz, name="healthz"),
+    path("healthz/", healthz, name="healthz"),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script (CSP).
@@ -67,10 +69,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# An uncaught database-connection error answers 503 with Retry-After (portal/resilience.py), and
-# is logged as such; any other error keeps Django's 500 page.
-handler500 = "portal.resilience.server_error"
+# An uncaught database-connection error answers 503 with Retry-After (portal.core.resilience),
+# and is logged as such; any other error keeps Django's 500 page.
+handler500 = "portal.core.resilience.server_error"
 # A request refused before its view (too large, too many fields): the reason, 413 or 400.
-handler400 = "portal.error_views.bad_request"
+handler400 = "portal.core.error_views.bad_request"
 # A URL under /api/ that no route matches answers JSON, as the API's own 404s.
-handler404 = "portal.api.views.not_found"
+handler404 = "portal.core.error_views.not_found"

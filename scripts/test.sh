@@ -12,5 +12,7 @@ export REDIS_URL CACHE_URL
 bash scripts/system.sh --browser
 $VENV/bin/ruff check .
 $VENV/bin/ruff format --check .
+# The layers (CONTRIBUTING.md): no module imports from a layer above its own (.importlinter).
+$VENV/bin/lint-imports
 $VENV/bin/python manage.py makemigrations --check --dry-run -v 0
 $VENV/bin/pytest "$@"

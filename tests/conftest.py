@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ def committed_registry(transactional_db):
     Mark these tests `browser` or `worker`: they run last (see pytest_collection_modifyitems)."""
     from django.contrib.auth.models import Group, Permission
 
-    from portal.roles import sync_roles
+    from portal.core.roles import sync_roles
     from villages.models import Village
 
     if not Village.objects.exists():
@@ -97,8 +97,8 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
-    """API throttling and portal.ratelimit counters live in Redis and outlive a test: start every
-    test without them, so one test's requests never throttle another's."""
+    """API throttling and portal.core.ratelimit counters live in Redis and outlive a test: start
+    every test without them, so one test's requests never throttle another's."""
     client = cache._cache.get_client(None, write=True)
     keys = [key for pattern in ("*throttle_*", "*ratelimit:*") for key in client.scan_iter(pattern)]
     if keys:

@@ -4,8 +4,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from portal.models import Organisation, OrganisationKind, Profile
-from portal.roles import Role
+from portal.accounts.models import Organisation, OrganisationKind, Profile
+from portal.core.roles import Role
 
 PASSWORD = "correct horse battery staple"
 
@@ -50,7 +50,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     """A programme, not current (make one current with services.programme_make_current)."""
 
     class Meta:
-        model = "portal.Programme"
+        model = "programme.Programme"
 
     name = factory.Sequence(lambda n: f"Programme {n}")
     start_date = factory.Faker("date_object")
@@ -61,7 +61,7 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     """A manual milestone; pass kind="metric", metric=... for a measured one."""
 
     class Meta:
-        model = "portal.Milestone"
+        model = "programme.Milestone"
 
     programme = factory.SubFactory(ProgrammeFactory)
     title = factory.Sequence(lambda n: f"Milestone {n}")

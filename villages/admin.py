@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import describe
+from portal.core.audit import describe
 
 from .models import District, Pilot, Province, Regency, RegistryImport, Village
 

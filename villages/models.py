@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .audit import UNTRACKED_UNIT_FIELDS, CreatedByImport
+
 
 def within_parent(parent_column: str, length: int) -> Q:
     """A database check that a code has its level's length and starts with its parent's code.
@@ -84,11 +86,6 @@ class VillageKind(models.TextChoices):
         """The kind a village code implies: segment 1xxx is a kelurahan, 2xxx a desa."""
         segment = code.split(".")[3]
         return cls.KELURAHAN if segment.startswith("1") else cls.DESA
-
-
-#: Registry columns the audit trail leaves out: the (large) boundary, the timestamp and the link to
-#: the import that created the unit.
-UNTRACKED_UNIT_FIELDS = ["boundary", "updated_at", "imported_by"]
 
 
 def track_registry_unit(model):
@@ -180,7 +177,7 @@ class RegistryImport(models.Model):
         return sum(level.get("created", 0) for level in self.changes.values())
 
 
-class AdministrativeUnit(models.Model):
+class AdministrativeUnit(CreatedByImport, models.Model):
     """Fields every unit of the registry shares: code, name and geography."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -540,7 +537,7 @@ class Pilot(models.Model):
 
     objects = PilotQuerySet.as_manager()
 
-    # portal.scopes: officers limited to some kabupaten see only their pilots.
+    # portal.core.scopes: officers limited to some kabupaten see only their pilots.
     scope_regency_path = "village__district__regency"
 
     class Meta:

@@ -11,14 +11,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from portal.audit import history_of
+from portal.core.audit import history_of
 from portal.core.decorators import permission_page
-from portal.scopes import scoped
+from portal.core.scopes import scoped
 
 from . import services
 from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
@@ -34,10 +33,6 @@ from .models import (
     VillageKind,
 )
 from .services import ALLOWED_DECISIONS
-
-#: The province this portal serves: settings.PORTAL_PROVINCE, read at each use (so a test's
-#: override applies). New code reads the setting; this name stays for the modules importing it.
-HOME_PROVINCE = lazy(lambda: settings.PORTAL_PROVINCE, str)()
 
 #: Every role may read the registry (reference data); a logged-in user without a role may not.
 REGISTRY_PERMISSION = "villages.view_village"

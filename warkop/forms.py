@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.bounds import ColumnBoundsFormMixin, column_bounds
-from portal.models import Organisation
+from portal.accounts.models import Organisation
+from portal.core.bounds import ColumnBoundsFormMixin, column_bounds
 from villages.forms import ServiceFormMixin
 from villages.models import Village
 

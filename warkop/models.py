@@ -126,7 +126,7 @@ class Warkop(models.Model):
 
     objects = WarkopQuerySet.as_manager()
 
-    # portal.scopes: officers see their kabupaten, partner members their organisation's kiosks.
+    # portal.core.scopes: officers see their kabupaten, partner members their organisation's kiosks.
     scope_regency_path = "village__district__regency"
     scope_organisation_path = "organisation"
 

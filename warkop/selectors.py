@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from portal.scopes import scoped
+from portal.core.scopes import scoped
 
 from .models import MonthlyReportLine, Warkop, WarkopStatus
 

@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.images import sanitise_image
-from portal.models import Organisation
-from portal.roles import Role, user_role
-from portal.scopes import organisation_scope, scoped
+from portal.accounts.models import Organisation
+from portal.core.images import sanitise_image
+from portal.core.roles import Role, user_role
+from portal.core.scopes import organisation_scope, scoped
 from villages.models import Province, Village
 
 from .models import (
@@ -294,7 +294,7 @@ def warkop_change_status(
 
 def clean_photo(image, *, field: str):
     """The uploaded photo checked and re-encoded without metadata (EXIF GPS, device, time) by
-    `portal.images`: the file to store. A refusal names the field."""
+    `portal.core.images`: the file to store. A refusal names the field."""
     try:
         clean = sanitise_image(image, max_bytes=max_photo_bytes())
     except ValidationError as error:

@@ -1,10 +1,10 @@
 """Checks of uploaded photos: the real content must be a JPEG, PNG or WebP image of a sane size,
 whatever the file name says. The check and the re-encoding without metadata are shared with the
-coverage app (`portal.images`); the services store the re-encoded file."""
+coverage app (`portal.core.images`); the services store the re-encoded file."""
 
 from django.conf import settings
 
-from portal.images import check_image
+from portal.core.images import check_image
 
 
 def max_photo_bytes() -> int:

@@ -2,12 +2,13 @@
 reports, history and the sections other apps add (warkop/extensions.py: payments adds the
 kiosk's services), create/edit, status change.
 
-Lists read through `portal.scopes.scoped` and cost a constant number of queries.
+Lists read through `portal.core.scopes.scoped` and cost a constant number of queries.
 """
 
 import csv
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
@@ -18,11 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal.audit import history_of
+from portal.core.audit import history_of
 from portal.core.decorators import permission_page
-from portal.scopes import get_scoped_or_404, scoped
+from portal.core.scopes import get_scoped_or_404, scoped
 from villages.models import District
-from villages.views import HOME_PROVINCE
 
 from . import extensions, forms, selectors
 from .filtersets import WarkopFilterSet
@@ -61,7 +61,7 @@ def kiosk_map_config() -> dict:
 
 
 def _filter_choices():
-    groups = District.objects.grouped_by_regency(HOME_PROVINCE)
+    groups = District.objects.grouped_by_regency(settings.PORTAL_PROVINCE)
     categories = list(selectors.active_service_categories().only("code", "label"))
     return [regency for regency, _districts in groups], groups, categories
 

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
+from portal.core.drf.serializers import BoundedModelSerializer, BoundedSerializer
 from villages.models import Village
 
 from ..fields import MEASUREMENT_FIELDS, SURVEY_FIELDS

@@ -1,6 +1,6 @@
 """Coverage API: surveys (officers POST; staff, officers and supervisors read), GeoJSON, the map
 and village connectivity (every role, partners included: no single survey). Every survey
-queryset goes through `portal.scopes.scoped`; who sees what: docs/data-protection.md."""
+queryset goes through `portal.core.scopes.scoped`; who sees what: docs/data-protection.md."""
 
 import json
 import math
@@ -18,11 +18,11 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api.parsers import JSONParser
-from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
-from portal.api.throttling import SurveySyncThrottle
-from portal.api.views import ScopedViewSetMixin
-from portal.scopes import regency_scope
+from portal.core.drf.parsers import JSONParser
+from portal.core.drf.serializers import BoundedModelSerializer, BoundedSerializer
+from portal.core.drf.throttling import SurveySyncThrottle
+from portal.core.drf.views import ScopedViewSetMixin
+from portal.core.scopes import regency_scope
 from villages.models import Village
 
 from .. import selectors, services

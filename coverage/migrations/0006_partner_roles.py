@@ -1,5 +1,5 @@
 """Partners read village connectivity and the aggregated map only, never single surveys
-(portal.roles: CONNECTIVITY_READ; docs/data-protection.md)."""
+(portal.core.roles: CONNECTIVITY_READ; docs/data-protection.md)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -11,7 +11,7 @@ def sync(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
-    from portal.roles import sync_roles
+    from portal.core.roles import sync_roles
 
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 

@@ -2,8 +2,8 @@
 
 from rest_framework import serializers
 
-from portal.api.serializers import BoundedModelSerializer
 from portal.core.api import ScopedRelatedField
+from portal.core.drf.serializers import BoundedModelSerializer
 from warkop.models import Warkop
 
 from .. import services

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal.api.views import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.core.drf.views import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import services
 from ..filtersets import ServiceOfferingFilterSet

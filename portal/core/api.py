@@ -16,7 +16,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from portal.scopes import scoped
+from portal.core.scopes import scoped
 
 
 def as_drf_error(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -44,7 +44,7 @@ def exception_handler(exc, context):
 
 class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
     """A related object (kiosk, organisation) the requesting user may reach, through
-    `portal.scopes.scoped`: others do not exist for them. An id out of their scope and an id
+    `portal.core.scopes.scoped`: others do not exist for them. An id out of their scope and an id
     that exists nowhere get the same 400 (no existence oracle), and the browsable API's forms
     (DEBUG only) list only the objects in scope."""
 

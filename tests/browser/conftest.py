@@ -66,7 +66,7 @@ def restore_migration_data(django_db_setup, django_db_blocker):
     yield
     from django.contrib.auth.models import Group, Permission
 
-    from portal.roles import sync_roles
+    from portal.core.roles import sync_roles
 
     with django_db_blocker.unblock():
         sync_roles(Group, Permission)

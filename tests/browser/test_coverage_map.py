@@ -6,7 +6,7 @@ import time
 import pytest
 
 from coverage import services
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.coverage.factories import make_survey, measurement
 from tests.factories import UserFactory
 from villages.models import Village

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from coverage.models import Measurement, Survey
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from villages.models import Village
 

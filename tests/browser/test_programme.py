@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from portal import services
-from portal.roles import Role
+from portal.core.roles import Role
+from portal.programme import services
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
 from villages.models import District, Pilot, PilotStatus
 

@@ -1,6 +1,6 @@
 import pytest
 
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 
 

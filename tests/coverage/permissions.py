@@ -7,7 +7,7 @@ its GeoJSON: 403 on every survey URL (docs/data-protection.md)."""
 from django.core.files.base import ContentFile
 
 from coverage.models import SurveyPhoto
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from tests.permissions import API, LOGIN, PAGE, PUBLIC, every
 

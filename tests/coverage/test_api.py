@@ -74,7 +74,7 @@ def test_same_uuid_different_content_is_a_409_and_changes_nothing(officer):
 
 
 def test_same_uuid_from_another_officer_is_a_409(officer):
-    from portal.roles import Role
+    from portal.core.roles import Role
     from tests.factories import UserFactory
 
     other = UserFactory(role=Role.OFFICER, scope__regencies=["17.01"])
@@ -140,7 +140,7 @@ def test_staff_read_but_do_not_post_and_partners_do_neither(officer, staff_user,
 
 
 def test_officers_see_only_their_kabupaten(officer, supervisor):
-    from portal.roles import Role
+    from portal.core.roles import Role
     from tests.factories import UserFactory
 
     seluma = UserFactory(role=Role.OFFICER, scope__regencies=["17.05"])
@@ -232,7 +232,7 @@ def test_photo_upload_once_per_uuid(officer, staff_user):
 def test_field_form_surveys_are_recorded_as_such_only_in_a_browser_session(officer):
     """The field form posts with X-Survey-Source: field_app in the officer's session; an API
     client (a token) sending the same header is still an API client."""
-    from portal.services import api_token_create
+    from portal.accounts.services import api_token_create
 
     body = payload()
     response = api(officer).post(

@@ -78,7 +78,7 @@ def test_service_worker_version_follows_the_modules_contents(officer, client, tm
 def test_production_storage_points_module_imports_at_hashed_names(tmp_path):
     """collectstatic's storage rewrites `import … from "./outbox.mjs"` to the hashed name that
     `{% static %}` (and so the service worker's cache list) gives that module."""
-    from portal.staticfiles import StaticFilesStorage
+    from portal.core.staticfiles import StaticFilesStorage
 
     source = FileSystemStorage(location=COVERAGE_STATIC)
     storage = StaticFilesStorage(location=tmp_path, base_url="/static/")

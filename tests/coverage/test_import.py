@@ -200,7 +200,7 @@ def _png_with_alpha() -> bytes:
     return buffer.getvalue()
 
 
-# A real PNG with transparency: stored re-encoded, and still as a PNG (portal/images.py).
+# A real PNG with transparency: stored re-encoded, and still as a PNG (portal/core/images.py).
 PNG_DATA_URL = "data:image/png;base64," + __import__("base64").b64encode(_png_with_alpha()).decode(
     "ascii"
 )

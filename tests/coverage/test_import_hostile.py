@@ -18,7 +18,7 @@ from openpyxl import Workbook
 
 from coverage.importers import TEMPLATE_COLUMNS, SurveyImportError, import_outbox, import_surveys
 from coverage.models import Survey
-from portal.tables import TableError, TableLimits, read_table
+from portal.core.tables import TableError, TableLimits, read_table
 from tests import hostile_files
 
 from .test_import import ROW, csv_bytes, outbox_bytes

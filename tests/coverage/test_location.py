@@ -22,7 +22,7 @@ from coverage.importers import (
     import_surveys,
 )
 from coverage.models import MapCell, Survey, VillageConnectivity
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from villages.models import Village
 

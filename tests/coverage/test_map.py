@@ -56,7 +56,7 @@ def test_too_many_points_fall_back_to_the_finest_cells(
 
 
 def test_officers_see_only_their_kabupaten_on_the_map(officer, supervisor, staff_user):
-    from portal.roles import Role
+    from portal.core.roles import Role
     from tests.factories import UserFactory
 
     seluma_officer = UserFactory(role=Role.OFFICER, scope__regencies=["17.05"])

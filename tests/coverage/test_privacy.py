@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 from coverage import selectors, services
 from coverage.importers import OUTBOX_FORMAT, SurveyImportError, import_outbox
 from coverage.models import Survey, SurveyPhoto
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.photos import html_with_jpeg_signature, jpeg_with_gps, metadata_of, png_declaring
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from payments.models import ServiceOffering
 from payments.services import offering_save, offering_verify
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from tests.warkop.factories import OfferingFactory
 

@@ -7,13 +7,13 @@ import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from portal.models import Milestone, OrganisationKind, Programme
 
 from payments.catalogue import seed as seed_catalogue
 from payments.models import Provider, ServiceCategory
 from payments.services import offering_save
 from portal import services as portal_services
-from portal.models import Milestone, OrganisationKind, Programme
-from portal.roles import Role, sync_roles
+from portal.core.roles import Role, sync_roles
 from villages import services as village_services
 from villages.models import Village
 from warkop import services as warkop_services

@@ -57,7 +57,7 @@ def populate(world: dict) -> None:
     """The portal's entries need only the shared users and organisations."""
 
 
-# --- The 100-day programme (portal/programme_urls.py, portal/api/programme_urls.py) ---
+# --- The 100-day programme (portal/programme/urls.py, portal/programme/api/urls.py) ---
 # Staff and admins manage it; officers and supervisors read it; partners do not see it.
 PROGRAMME_READ = every(200, anonymous=LOGIN, partner=403, no_role=403)
 PROGRAMME_API_READ = every(200, anonymous=401, partner=403, no_role=403)
@@ -177,7 +177,7 @@ def populate(world: dict) -> None:  # noqa: F811 - extends the accounts' populat
     """A current programme with a manual milestone, a staff-added day off and a snapshot."""
     import datetime
 
-    from portal import services
+    from portal.programme import services
     from tests.factories import MilestoneFactory, ProgrammeFactory
 
     _populate_accounts(world)
@@ -193,7 +193,7 @@ def populate(world: dict) -> None:  # noqa: F811 - extends the accounts' populat
     )[-1]
 
 
-# --- Invitations: the roles each role's invite page offers (portal.roles.GRANTS) ---
+# --- Invitations: the roles each role's invite page offers (portal.core.roles.GRANTS) ---
 # Roles not listed get 403 on the page (see "account:invite" above). Nobody grants more than
 # they hold: test_permission_matrix.test_invite_page_offers_only_grantable_roles also posts each
 # role the page does not offer and expects it refused.

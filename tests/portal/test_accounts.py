@@ -10,10 +10,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from portal.auth import client_address
-from portal.models import Profile
-from portal.roles import Role, user_role
-from portal.services import user_invite
+from portal.accounts.models import Profile
+from portal.accounts.services import user_invite
+from portal.core.clients import client_address
+from portal.core.roles import Role, user_role
 from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,12 +5,12 @@ provincial staff set (API and page share portal.services.organisation_save)."""
 import re
 
 import pytest
+from portal.services import api_token_create
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.test import APIClient
 
-from portal.models import Organisation, OrganisationKind
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.models import Organisation, OrganisationKind
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.warkop.factories import WarkopFactory
 from warkop.api.views import KioskViewSet

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from portal.models import ApiToken, Organisation
-from portal.roles import Role
-from portal.services import api_token_create, api_token_revoke
+from portal.accounts.models import ApiToken, Organisation
+from portal.accounts.services import api_token_create, api_token_revoke
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

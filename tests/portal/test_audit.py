@@ -6,8 +6,8 @@ from django.core.management import call_command
 from pghistory.models import Events
 from rest_framework.test import APIClient
 
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from villages.models import Pilot, Village
 

@@ -1,4 +1,4 @@
-"""Backups that are proven to restore (portal/backups.py): a real worker runs the beat's backup
+"""Backups that are proven to restore (portal/core/backups.py): a real worker runs the beat's backup
 task on a populated test database with photos; the archive is restored into a new database and
 compared table by table, geometry, audit triggers and media file hashes."""
 
@@ -19,8 +19,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from PIL import Image
 
-from portal.backups import USER_TABLES, Database, archives, backup_create
-from portal.roles import Role
+from portal.core.backups import USER_TABLES, Database, archives, backup_create
+from portal.core.roles import Role
 from tests.celery_worker import celery_worker
 from tests.factories import UserFactory
 from tests.warkop.factories import WarkopFactory
@@ -87,7 +87,7 @@ def test_backup_by_the_worker_restores_into_a_new_database(
     Warkop.objects.filter(pk=kiosk.pk).update(name="Warkop Cadangan (diubah)")  # audited
     assert len(_hashes(media)) == 2
 
-    from portal.tasks import backup_portal
+    from portal.core.tasks import backup_portal
 
     worker_env = {"MEDIA_ROOT": str(media), "BACKUP_DIR": str(backup_dir), "BACKUP_KEEP": "3"}
     with celery_worker(tmp_path, **worker_env) as queue:

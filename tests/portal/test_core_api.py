@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from portal.core.api import exception_handler
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from tests.warkop.factories import OfferingFactory, WarkopFactory
 

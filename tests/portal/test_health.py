@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.test import APIClient
 
-from portal.bounds import BIGINT, ColumnBoundsMixin
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core.bounds import BIGINT, ColumnBoundsMixin
+from portal.core.roles import Role
 from tests.factories import MilestoneFactory, OrganisationFactory, ProgrammeFactory, UserFactory
 from tests.warkop.factories import WarkopFactory
 from warkop.models import MonthlyReport, MonthlyReportLine, Warkop
@@ -69,7 +69,7 @@ def test_nested_json_on_kiosk_patch_is_a_400(partner_api, org):
 
 
 def test_json_nesting_is_counted_outside_strings_only():
-    from portal.uploads import JSONTooDeep, check_json
+    from portal.core.uploads import JSONTooDeep, check_json
 
     deep = "[" * 21 + "]" * 21
     for data in (deep, deep.encode(), '{"a": ' + deep + "}"):
@@ -235,8 +235,8 @@ API_MODULES = [
     "coverage.api.serializers",
     "coverage.api.views",
     "payments.api.serializers",
-    "portal.api.programme",
-    "portal.api.serializers",
+    "portal.programme.api.views",
+    "portal.accounts.api.serializers",
     "warkop.api.serializers",
 ]
 
@@ -333,8 +333,8 @@ def test_the_request_limit_leaves_room_for_every_upload(settings):
 
 
 def test_milestone_evidence_beyond_its_limit_is_a_form_error(staff_client, settings, tmp_path):
-    from portal import services
-    from portal.models import Milestone
+    from portal.programme import services
+    from portal.programme.models import Milestone
 
     settings.MEDIA_ROOT = tmp_path
     settings.PROGRAMME_EVIDENCE_MAX_MB = 1

@@ -12,8 +12,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core.roles import Role
 from tests.coverage import permissions as coverage_permissions
 from tests.factories import OrganisationFactory, UserFactory
 from tests.payments import permissions as payments_permissions

@@ -9,17 +9,14 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from portal import services
-from portal.models import Milestone, Notification, ProgrammeSnapshot
-from portal.programme import (
-    BurnUp,
-    Trend,
-    WorkingCalendar,
-    metric_operational_kiosks,
-    metric_pilot_districts,
-    programme_day,
-)
-from portal.roles import Role
+from portal.accounts.services import api_token_create
+from portal.core.roles import Role
+from portal.programme import services
+from portal.programme.calendar import WorkingCalendar, programme_day
+from portal.programme.charts import BurnUp
+from portal.programme.metrics import metric_operational_kiosks, metric_pilot_districts
+from portal.programme.models import Milestone, Notification, ProgrammeSnapshot
+from portal.programme.status import Trend
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
 from villages.models import District, Pilot, PilotStatus, Village
 from villages.services import pilot_decide, pilot_propose
@@ -362,10 +359,8 @@ def test_api_reads_programme_milestones_and_snapshots(programme, pilot_milestone
 
 def test_api_records_a_manual_milestone_with_a_read_write_token(programme, staff_user, client):
     milestone = MilestoneFactory(programme=programme, due_day=10)
-    read_token = services.api_token_create(user=staff_user, name="r", access="read", valid_days=1)
-    write_token = services.api_token_create(
-        user=staff_user, name="w", access="read_write", valid_days=1
-    )
+    read_token = api_token_create(user=staff_user, name="r", access="read", valid_days=1)
+    write_token = api_token_create(user=staff_user, name="w", access="read_write", valid_days=1)
     url = f"/api/v1/milestones/{milestone.pk}/record/"
     body = {"done_on": "2026-11-05", "evidence_url": "https://example.org/sk.pdf"}
     response = client.post(url, body, HTTP_AUTHORIZATION=f"Bearer {read_token[1]}")
@@ -396,7 +391,7 @@ def test_beat_schedule_runs_the_evaluation_and_the_digest(settings):
 
 
 def test_the_default_programme_is_seeded_with_the_plan():
-    from portal.models import Programme
+    from portal.programme.models import Programme
 
     seeded = Programme.objects.get(name__startswith="100 Hari Kerja Gubernur")
     metrics = set(seeded.milestones.exclude(metric="").values_list("metric", flat=True))

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 
-from portal import services
-from portal.programme import WorkingCalendar, programme_day
+from portal.programme import services
+from portal.programme.calendar import WorkingCalendar, programme_day
 from tests.factories import ProgrammeFactory
 
 D = datetime.date

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from portal.models import MilestoneStatus, Notification, ProgrammeSnapshot
-from portal.roles import Role
-from portal.services import programme_make_current
+from portal.core.roles import Role
+from portal.programme.models import MilestoneStatus, Notification, ProgrammeSnapshot
+from portal.programme.services import programme_make_current
 from tests.celery_worker import celery_worker
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
 from villages.models import District
@@ -51,7 +51,7 @@ def mails(mail_dir: Path) -> list[str]:
 
 @pytest.mark.worker
 def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
-    from portal.tasks import evaluate_programme, send_weekly_digest
+    from portal.programme.tasks import evaluate_programme, send_weekly_digest
 
     queue, mail_dir = worker
 

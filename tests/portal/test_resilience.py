@@ -17,7 +17,7 @@ from django.db import connection
 from redis import Redis
 
 from coverage.models import Survey
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.coverage.test_import import ROW, csv_bytes
 from tests.factories import UserFactory
 from tests.servers import RedisServer, fetch, free_port, portal_server, stop
@@ -129,7 +129,9 @@ def test_after_postgresql_drops_the_connections_the_next_request_succeeds(tmp_pa
 @pytest.fixture
 def redis_down(settings, monkeypatch):
     """Every Redis the web process uses (cache aliases, broker) points at a closed port."""
-    monkeypatch.setattr("portal.ratelimit._last_warning", 0.0)  # warn at the first failure again
+    monkeypatch.setattr(
+        "portal.core.ratelimit._last_warning", 0.0
+    )  # warn at the first failure again
     closed = f"redis://127.0.0.1:{free_port()}/0"
     settings.CACHES = {
         alias: {**config, "LOCATION": closed} for alias, config in settings.CACHES.items()
@@ -143,8 +145,8 @@ def test_pages_and_a_survey_import_work_while_redis_is_down(client, redis_down, 
     officer = UserFactory(username="petugas-redis", role=Role.OFFICER, scope__regencies=["17.01"])
     staff = UserFactory(username="staf-redis", role=Role.PROVINCIAL_STAFF)
 
-    # The public finder counts searches with portal.ratelimit: it answers, unthrottled.
-    with caplog.at_level("WARNING", logger="portal.ratelimit"):
+    # The public finder counts searches with portal.core.ratelimit: it answers, unthrottled.
+    with caplog.at_level("WARNING", logger="portal.core.ratelimit"):
         for _ in range(3):
             assert client.get("/layanan/", FINDER_SEARCH).status_code == 200
     assert any("Redis is unreachable" in r.getMessage() for r in caplog.records)

@@ -1,9 +1,9 @@
-"""The role groups hold exactly the permissions portal.roles gives them."""
+"""The role groups hold exactly the permissions portal.core.roles gives them."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from portal.roles import ALL, ROLE_PERMISSIONS, Role
+from portal.core.roles import ALL, ROLE_PERMISSIONS, Role
 
 pytestmark = pytest.mark.django_db
 

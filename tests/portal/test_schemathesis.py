@@ -23,7 +23,7 @@ import time
 
 import pytest
 
-from portal.api.throttling import AnonRateThrottle, TokenRateThrottle
+from portal.core.drf.throttling import AnonRateThrottle, TokenRateThrottle
 
 from .api_data import ROLES, populate
 

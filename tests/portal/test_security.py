@@ -7,8 +7,8 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,7 @@ def test_password_reset_sends_a_link_by_email(client):
     assert len(mail.outbox) == 1
 
 
-# --- Throttles (portal.ratelimit): invalid API tokens, password-reset mails ---
+# --- Throttles (portal.core.ratelimit): invalid API tokens, password-reset mails ---
 
 REDIS_DOWN = {
     "default": {

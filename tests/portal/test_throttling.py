@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from rest_framework.test import APIClient
 
-from portal import ratelimit
-from portal.ratelimit import parse_rate
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core import ratelimit
+from portal.core.ratelimit import parse_rate
+from portal.core.roles import Role
 from tests.coverage.factories import payload
 from tests.factories import UserFactory
 
@@ -81,7 +81,7 @@ def test_redis_down_lets_api_requests_through_with_a_warning(settings, caplog):
     user = UserFactory(role=Role.PARTNER)
     _, secret = api_token_create(user=user, name="kasir", access="read", valid_days=9)
     client = bearer(secret)
-    with caplog.at_level(logging.WARNING, logger="portal.ratelimit"):
+    with caplog.at_level(logging.WARNING, logger="portal.core.ratelimit"):
         statuses = [client.get("/api/v1/provinces/").status_code for _ in range(3)]
     assert statuses == [200, 200, 200]
     assert "Redis is unreachable" in caplog.text

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from coverage import services as coverage_services
 from coverage.models import Electricity, PlaceType, Source, Survey
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from villages.models import District, Province, Regency, Village
 from warkop import services as warkop_services

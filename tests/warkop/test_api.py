@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from portal.roles import Role
-from portal.services import api_token_create
+from portal.accounts.services import api_token_create
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from warkop.models import Warkop
 

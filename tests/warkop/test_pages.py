@@ -7,7 +7,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from warkop.models import WarkopStatus
 

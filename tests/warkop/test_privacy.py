@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import UserFactory
 from tests.photos import html_with_jpeg_signature, jpeg_with_gps, metadata_of, png_declaring
 from warkop.models import CheckIn, WarkopPhoto

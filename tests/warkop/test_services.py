@@ -13,7 +13,7 @@ from pghistory.models import Events
 from PIL import Image
 
 from payments.models import ServiceCategory
-from portal.roles import Role
+from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from warkop.models import CheckInKind, Warkop, WarkopStatus
 from warkop.services import (

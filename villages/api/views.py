@@ -8,9 +8,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
-from portal.api.renderers import GeoJSONRenderer
-from portal.api.schema import GEOJSON_RESPONSE
-from portal.api.views import ScopedReadOnlyViewSet
+from portal.core.drf.renderers import GeoJSONRenderer
+from portal.core.drf.schema import GEOJSON_RESPONSE
+from portal.core.drf.views import ScopedReadOnlyViewSet
 
 from .. import filtersets
 from ..models import District, Pilot, Province, Regency, Village

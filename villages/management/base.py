@@ -2,7 +2,7 @@
 
 from django.core.management.base import CommandError
 
-from portal.management.base import AuditedCommand
+from portal.core.management.base import AuditedCommand
 from villages.importers.problems import ImportDataError
 
 

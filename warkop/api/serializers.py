@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from portal.api.serializers import BoundedModelSerializer, BoundedSerializer
+from portal.accounts.models import Organisation
 from portal.core.api import ScopedRelatedField
-from portal.models import Organisation
+from portal.core.drf.serializers import BoundedModelSerializer, BoundedSerializer
 from villages.models import Village
 
 from .. import selectors, services

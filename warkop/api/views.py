@@ -1,4 +1,5 @@
-"""Kiosk, check-in and report endpoints: scoped reads (portal.scopes), writes through services."""
+"""Kiosk, check-in and report endpoints: scoped reads (portal.core.scopes), writes through
+services."""
 
 import json
 
@@ -14,9 +15,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from portal.api.renderers import GeoJSONRenderer
-from portal.api.schema import GEOJSON_RESPONSE
-from portal.api.views import ScopedModelViewSet
+from portal.core.drf.renderers import GeoJSONRenderer
+from portal.core.drf.schema import GEOJSON_RESPONSE
+from portal.core.drf.views import ScopedModelViewSet
 
 from .. import filtersets, services
 from ..models import CheckIn, MonthlyReport, MonthlyReportLine, Warkop

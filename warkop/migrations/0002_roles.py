@@ -1,4 +1,4 @@
-"""Kiosk and payment-service permissions for the roles (see portal.roles)."""
+"""Kiosk and payment-service permissions for the roles (see portal.core.roles)."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
@@ -10,7 +10,7 @@ def sync(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
-    from portal.roles import sync_roles
+    from portal.core.roles import sync_roles
 
     sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 

@@ -1,6 +1,6 @@
 """Recompute the map grid and every village's connectivity from the surveys that count."""
 
-from portal.management.base import AuditedCommand
+from portal.core.management.base import AuditedCommand
 
 from ...services import rebuild_derived
 

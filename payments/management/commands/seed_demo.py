@@ -14,17 +14,12 @@ from django.utils import timezone
 
 from payments.models import Provider, ServiceCategory, ServiceOffering
 from payments.services import offering_save
-from portal.management.base import AuditedCommand
-from portal.management.commands.create_demo_users import SAMPLE_ORGANISATION
-from portal.models import Organisation, OrganisationKind
+from portal.accounts.management.commands.create_demo_users import SAMPLE_ORGANISATION
+from portal.accounts.models import Organisation, OrganisationKind
+from portal.core.management.base import AuditedCommand
 from villages.models import Village
 from warkop.models import CheckIn, CheckInKind, Connectivity, MonthlyReport, Warkop, WarkopStatus
-from warkop.services import (
-    checkin_record,
-    report_submit,
-    warkop_change_status,
-    warkop_create,
-)
+from warkop.services import checkin_record, report_submit, warkop_change_status, warkop_create
 
 # village code, name, final status, connectivity, offset (lat, lng) from the village centroid
 KIOSKS = [

@@ -1,0 +1,1 @@
+"""The API of accounts: organisations and the token authentication."""

@@ -1,0 +1,2 @@
+"""The base pieces of the REST API: pagination, parsers, permissions, throttles, serializers and
+scoped viewsets."""

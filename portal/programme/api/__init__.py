@@ -1,0 +1,1 @@
+"""The programme's REST API: programmes, milestones, snapshots."""
