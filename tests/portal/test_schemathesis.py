@@ -23,8 +23,6 @@ import time
 
 import pytest
 
-from portal.core.drf.throttling import AnonRateThrottle, TokenRateThrottle
-
 from .api_data import ROLES, populate
 
 pytestmark = [
@@ -45,10 +43,12 @@ SUMMARY = os.environ.get("SCHEMATHESIS_SUMMARY")
 
 
 @pytest.fixture
-def unthrottled(monkeypatch):
+def unthrottled(settings):
     """A few thousand requests a minute from one token and one address are the point here."""
-    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "1000000/hour"})
-    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "1000000/hour"})
+    settings.API_RATE_PER_TOKEN = "1000000/hour"
+    settings.API_RATE_ANONYMOUS = "1000000/hour"
+    settings.API_RATE_SURVEY_SYNC = "1000000/hour"
+    settings.API_INVALID_TOKENS_PER_ADDRESS = 1000000
 
 
 def run_schemathesis(base_url: str, secret: str, workdir) -> tuple[dict, str, float]:
