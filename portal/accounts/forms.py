@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 
 
 class LoginForm(AuthenticationForm):
-    """Username or e-mail, and a clear message while this address is locked out (portal.auth)."""
+    """Username or e-mail, and a clear message while this address is locked out
+    (portal.accounts.auth)."""
 
     username = forms.CharField(
         label=_("Username or e-mail"),
@@ -156,7 +157,7 @@ class InviteForm(forms.Form):
 
 class OrganisationForm(forms.ModelForm):
     """An organisation; for anyone but provincial staff its name, kind and active flag are shown
-    read-only (portal.services.organisation_save refuses a change to them anyway)."""
+    read-only (portal.accounts.services.organisation_save refuses a change to them anyway)."""
 
     class Meta:
         model = Organisation

@@ -4,8 +4,8 @@ JSON (request bodies and uploaded .json files), checked before anything is parse
 - `RequestSizeLimitHandler` (first of FILE_UPLOAD_HANDLERS) refuses a multipart request larger
   than UPLOAD_MAX_MB from its Content-Length, before reading it, and counts what it reads in
   case the length lies. Django itself refuses other bodies above DATA_UPLOAD_MAX_MEMORY_SIZE.
-  Both raise RequestDataTooBig; `portal.views.bad_request` answers 413 with a message (JSON
-  under /api/).
+  Both raise RequestDataTooBig; `portal.core.error_views.bad_request` answers 413 with a message
+  (JSON under /api/).
 - `check_json(data, max_depth=..)` scans JSON bytes without recursion (strings skipped) and
   refuses nesting deeper than JSON_MAX_DEPTH, which would otherwise reach Python's recursion
   limit in `json.loads` (a 500). The API's JSON parser and the outbox import use it.

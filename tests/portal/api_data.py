@@ -7,13 +7,15 @@ import datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
-from portal.models import Milestone, OrganisationKind, Programme
 
 from payments.catalogue import seed as seed_catalogue
 from payments.models import Provider, ServiceCategory
 from payments.services import offering_save
-from portal import services as portal_services
+from portal.accounts import services as account_services
+from portal.programme import services as programme_services
+from portal.accounts.models import OrganisationKind
 from portal.core.roles import Role, sync_roles
+from portal.programme.models import Milestone, Programme
 from villages import services as village_services
 from villages.models import Village
 from warkop import services as warkop_services
@@ -92,13 +94,13 @@ def populate() -> dict[str, str]:
 
     if not Programme.objects.filter(is_current=True).exists():
         programme = ProgrammeFactory(start_date=timezone.localdate() - datetime.timedelta(days=20))
-        portal_services.programme_make_current(programme=programme)
+        programme_services.programme_make_current(programme=programme)
     programme = Programme.objects.get(is_current=True)
     if not programme.milestones.exists():
         MilestoneFactory(programme=programme)
         MilestoneFactory(programme=programme, kind="metric", metric="pilot_districts", target=10)
     done = Milestone.objects.filter(programme=programme, kind="manual").first()
-    portal_services.milestone_record(
+    programme_services.milestone_record(
         milestone=done,
         done_on=timezone.localdate(),
         by=staff,
@@ -107,7 +109,7 @@ def populate() -> dict[str, str]:
 
     tokens = {}
     for role, user in (("partner", partner), ("officer", officer), ("staff", staff)):
-        _token, secret = portal_services.api_token_create(
+        _token, secret = account_services.api_token_create(
             user=user, name="schemathesis", access="read_write", valid_days=1
         )
         tokens[role] = secret

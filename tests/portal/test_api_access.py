@@ -1,15 +1,15 @@
 """What the API gives away and what a partner may change: no browsable API (HTML forms) without
 DEBUG, related-field choices within the user's scope, and organisation fields that only
-provincial staff set (API and page share portal.services.organisation_save)."""
+provincial staff set (API and page share portal.accounts.services.organisation_save)."""
 
 import re
 
 import pytest
-from portal.services import api_token_create
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.test import APIClient
 
 from portal.accounts.models import Organisation, OrganisationKind
+from portal.accounts.services import api_token_create
 from portal.core.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 from tests.warkop.factories import WarkopFactory

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
-from portal.services import milestone_record
 from rest_framework.test import APIClient
 
 from portal.core.roles import Role
+from portal.programme.services import milestone_record
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
 from tests.warkop.factories import WarkopFactory
 
