@@ -12,9 +12,9 @@ from payments.catalogue import seed as seed_catalogue
 from payments.models import Provider, ServiceCategory
 from payments.services import offering_save
 from portal.accounts import services as account_services
-from portal.programme import services as programme_services
 from portal.accounts.models import OrganisationKind
 from portal.core.roles import Role, sync_roles
+from portal.programme import services as programme_services
 from portal.programme.models import Milestone, Programme
 from villages import services as village_services
 from villages.models import Village
