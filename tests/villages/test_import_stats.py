@@ -107,6 +107,20 @@ BAD_STATS = [
         id="duplicate-code",
     ),
     pytest.param(
+        "bengkulu_penduduk.csv",
+        ("17.71,Kota Bengkulu,201457,199076,400533", "17.7,Kota Bengkulu,201457,199076,400533"),
+        "bengkulu_penduduk.csv, line 12: malformed code '17.7' "
+        "(expected NN, NN.NN, NN.NN.NN or NN.NN.NN.NNNN)",
+        id="malformed-code",
+    ),
+    pytest.param(
+        "bengkulu_kodepos.csv",
+        ("17.01.01.2002,Rantau Sialang,38553", "17.01.01,Rantau Sialang,38553"),
+        "bengkulu_kodepos.csv, line 3: 17.01.01 is a district; this file gives figures for "
+        "villages only",
+        id="wrong-level",
+    ),
+    pytest.param(
         "bengkulu_luas.csv",
         ("code,name,area_km2", "code,name,luas"),
         "bengkulu_luas.csv, line 1: missing column 'area_km2'",

@@ -73,7 +73,7 @@ def stage_raw_files(cursor, *, directory: Path, province: str | None) -> list[st
         )
     if _parents_unknown(cursor):
         raise FastPathRefused
-    return [province] if province else sorted(frozenset().union(*provinces))
+    return [province] if province else sorted(set().union(*provinces))
 
 
 def read_raw(level: Level, *, directory: Path) -> RawFile:
@@ -157,7 +157,7 @@ def clean_line_pattern(raw: RawFile) -> re.Pattern:
     return re.compile("^" + ",".join(cells) + r"\r?$", re.MULTILINE)
 
 
-def looks_clean(raw: RawFile) -> frozenset[str] | None:
+def looks_clean(raw: RawFile) -> set[str] | None:
     """Whether every row of a file the fast path copies is already as the registry stores it, so
     that the staged rows need no check of their own: the right number of values, a well-formed
     code found once, a parent that is the code's prefix, a non-empty name of at most
@@ -176,7 +176,7 @@ def looks_clean(raw: RawFile) -> frozenset[str] | None:
         return None
     codes = [match["code"] for match in clean_line_pattern(raw).finditer(text)]
     if len(codes) != raw.records:
-        quoted = re.findall(r'^[^\n]*"[^\n]*$', text, re.MULTILINE)
+        quoted = [line for line in text.split("\n") if '"' in line]
         if len(codes) + len(quoted) != raw.records:
             return None
         for line in quoted:
@@ -187,7 +187,7 @@ def looks_clean(raw: RawFile) -> frozenset[str] | None:
     unique = set(codes)
     if len(unique) != len(codes):
         return None
-    return frozenset(code[:2] for code in unique)
+    return {code[:2] for code in unique}
 
 
 def _quoted_line_code(raw: RawFile, line: str) -> str | None:

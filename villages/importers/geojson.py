@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import read_csv, without_bom
-from .levels import Level, level_of_code
+from .levels import Level, level_of
 from .problems import ImportDataError, InvalidValue, Problems
 
 #: The `crs` names a GeoJSON file may declare: WGS84 longitude/latitude only. They are compared as
@@ -122,7 +122,7 @@ def geometry_wkt(geometry) -> str:
 
 def _check_level(code: str, level_name) -> Level:
     """The level of `code`; its declared `level_name` (if any) must agree."""
-    level = level_of_code(code)
+    level = level_of(code)
     if level_name not in (None, ""):
         depth = LEVEL_NAMES.get(str(level_name).strip().lower())
         if depth is None:

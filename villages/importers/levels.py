@@ -71,20 +71,12 @@ VILLAGE = Level("village", "villages", "NN.NN.NN.NNNN", VillageKind)
 LEVELS: tuple[Level, ...] = (PROVINCE, REGENCY, DISTRICT, VILLAGE)
 
 
-def level_of(code: str) -> Level | None:
-    """The level a well-formed code belongs to, by its number of segments; None if malformed."""
+def level_of(code: str) -> Level:
+    """The level of `code`, by its number of segments; raise InvalidValue if it is malformed."""
     depth = code.count(".") + 1
-    if depth > len(LEVELS):
-        return None
-    level = LEVELS[depth - 1]
-    return level if level.pattern.fullmatch(code) else None
-
-
-def level_of_code(code: str) -> Level:
-    """The level of `code`; raise InvalidValue if it is malformed."""
-    level = level_of(code)
-    if level is None:
-        shapes = ", ".join(level.shape for level in LEVELS[:-1])
+    level = LEVELS[depth - 1] if depth <= len(LEVELS) else None
+    if level is None or not level.pattern.fullmatch(code):
+        shapes = ", ".join(other.shape for other in LEVELS[:-1])
         raise InvalidValue(f"malformed code {code!r} (expected {shapes} or {LEVELS[-1].shape})")
     return level
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from .files import read_csv
-from .levels import LEVELS, level_of_code
+from .levels import LEVELS, level_of
 from .problems import REPORT_SAMPLE, ImportDataError, InvalidValue, Problems, listed
 from .staging import copy_rows, create_staging, unknown_codes
 
@@ -129,7 +129,7 @@ def read_stats_files(*, directory: Path) -> dict[StatsFile, tuple[Path, list[tup
         for line, values in read_csv(path, columns=kind.columns, problems=problems):
             code = values[0].strip()
             try:
-                level = level_of_code(code)
+                level = level_of(code)
                 if level.depth not in kind.targets:
                     allowed = " and ".join(LEVELS[d - 1].plural for d in kind.targets)
                     raise InvalidValue(
