@@ -39,7 +39,8 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
-    from portal.core.backups import Database, _drop, backup_create, backup_restore
+    from portal.core.backups import Database, backup_create, backup_restore
+    from portal.core.backups.restore import _drop
 
     media_root = Path(args.media_root or settings.MEDIA_ROOT)
     target = f"{args.database}_benchrestore"

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import field_views, views
 
 app_name = "coverage"
 urlpatterns = [
@@ -17,7 +17,7 @@ urlpatterns = [
     path("import/", views.import_surveys, name="import"),
     path("import/template.csv", views.import_template, {"fmt": "csv"}, name="template-csv"),
     path("import/template.xlsx", views.import_template, {"fmt": "xlsx"}, name="template-xlsx"),
-    path("field/", views.field, name="field"),
-    path("field/sw.js", views.field_service_worker, name="field-sw"),
-    path("field/manifest.webmanifest", views.field_manifest, name="field-manifest"),
+    path("field/", field_views.field, name="field"),
+    path("field/sw.js", field_views.field_service_worker, name="field-sw"),
+    path("field/manifest.webmanifest", field_views.field_manifest, name="field-manifest"),
 ]

@@ -8,58 +8,17 @@ the primary key, so a code is never renumbered and every kiosk, survey and pilot
 from dataclasses import dataclass, field
 
 import pghistory
-import pgtrigger
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GistIndex
-from django.core.validators import RegexValidator
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import Left, Length
-from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .audit import UNTRACKED_UNIT_FIELDS, CreatedByImport
-
-
-def within_parent(parent_column: str, length: int) -> Q:
-    """A database check that a code has its level's length and starts with its parent's code.
-
-    The full shape (digits and dots) is checked by the field's validator and by the importer; a
-    regular expression in the database would cost a third of a national import.
-    """
-    return Q(Exact(Length("code"), length)) & Q(
-        Exact(Left("code", len_parent(length)), F(parent_column))
-    )
-
-
-def len_parent(length: int) -> int:
-    """The length of the parent's code: 13 → 8, 8 → 5, 5 → 2."""
-    return {13: 8, 8: 5, 5: 2}[length]
-
-
-CODE_VALIDATORS = {
-    2: RegexValidator(r"^\d{2}$", _("A province code looks like 17.")),
-    5: RegexValidator(r"^\d{2}\.\d{2}$", _("A regency code looks like 17.01.")),
-    8: RegexValidator(r"^\d{2}\.\d{2}\.\d{2}$", _("A district code looks like 17.01.01.")),
-    13: RegexValidator(
-        r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", _("A village code looks like 17.01.01.2001.")
-    ),
-}
-
-
-def code_field(length: int) -> models.CharField:
-    """The Kemendagri code of a unit: its primary key, in the C collation (codes compare and
-    index bytewise; prefix searches use the ordinary index)."""
-    return models.CharField(
-        _("Kemendagri code"),
-        max_length=length,
-        primary_key=True,
-        db_collation="C",
-        validators=[CODE_VALIDATORS[length]],
-    )
+from .audit import CreatedByImport, track_registry_unit
+from .codes import code_field, within_parent
 
 
 class RegencyKind(models.TextChoices):
@@ -86,56 +45,6 @@ class VillageKind(models.TextChoices):
         """The kind a village code implies: segment 1xxx is a kelurahan, 2xxx a desa."""
         segment = code.split(".")[3]
         return cls.KELURAHAN if segment.startswith("1") else cls.DESA
-
-
-def track_registry_unit(model):
-    """The audit trail of a registry unit: every insert, update and delete, by database triggers.
-    The (large) boundary is left out; the event copy of the centroid needs no spatial index.
-    (Trackers hold per-model state, so each model gets new ones.)
-
-    Units created by `import_regions` get no insert event of their own: the import is recorded
-    once (RegistryImport, linked from each unit by `imported_by`), and two statement-level
-    triggers, which fire before pghistory's (PostgreSQL fires them in name order), write the unit's
-    "insert" event the first time it is changed or deleted, from its row as it was until then
-    (its values as imported), dated and attributed like the import. Every change then has its
-    values before and after, and a national import writes one audit row instead of 91,599.
-    """
-    model = pghistory.track(
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
-        exclude=UNTRACKED_UNIT_FIELDS,
-        attrs={"centroid": models.PointField(srid=4326, null=True, spatial_index=False)},
-    )(model)
-    columns = [
-        field.column
-        for field in model._meta.concrete_fields
-        if field.name not in UNTRACKED_UNIT_FIELDS
-    ]
-    table = model._meta.db_table
-    body = f"""
-        INSERT INTO "{table}event" ({", ".join(f'"{c}"' for c in columns)},
-                                    pgh_obj_id, pgh_label, pgh_created_at, pgh_context_id)
-        SELECT {", ".join(f'o."{c}"' for c in columns)},
-               o.code, 'insert', i.created_at, i.context_id
-        FROM old_values o JOIN villages_registryimport i ON i.id = o.imported_by_id
-        WHERE NOT EXISTS (SELECT FROM "{table}event" e WHERE e.pgh_obj_id = o.code);
-        RETURN NULL;
-    """
-    return pgtrigger.register(
-        *(
-            pgtrigger.Trigger(
-                # "baseline_" sorts before pghistory's "delete_" and "update_" triggers.
-                name=f"baseline_{operation.name.lower()}",
-                level=pgtrigger.Statement,
-                when=pgtrigger.After,
-                operation=operation,
-                referencing=pgtrigger.Referencing(old="old_values"),
-                func=body,
-            )
-            for operation in (pgtrigger.Update, pgtrigger.Delete)
-        )
-    )(model)
 
 
 @pghistory.track(pghistory.InsertEvent())

@@ -4,7 +4,7 @@ imports of the portal's ES modules (`*.mjs`) pointed at the hashed names too.
 A page loads a module by its hashed URL (`{% static %}`); the modules it imports are requested by
 the path written in its `import` statements. Without rewriting, those would be the unhashed
 names, which a browser caches under a stale name and an offline service worker would not find
-(coverage/views.py caches every module of the field form by its `{% static %}` URL). Django's
+(coverage/field_views.py caches every module of the field form by its `{% static %}` URL). Django's
 own `support_js_module_import_aggregation` would rewrite every `*.js` file, vendored libraries
 included; this applies to `*.mjs` only, which only the portal's own code uses.
 """

@@ -10,8 +10,8 @@ from django.core.files.storage import FileSystemStorage
 
 from coverage import fields, importers, services
 from coverage.api.serializers import MeasurementSerializer, SurveySerializer
+from coverage.field_views import FIELD_MODULES
 from coverage.models import Measurement, Operator, Technology
-from coverage.views import FIELD_MODULES
 
 REPO = Path(__file__).resolve().parents[2]
 COVERAGE_STATIC = REPO / "coverage" / "static"

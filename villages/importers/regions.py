@@ -8,7 +8,7 @@ Regency, District and Village.
    number of new units); an import that changes nothing writes nothing.
 3. Otherwise it is recorded as one RegistryImport, each level's renamed units are updated by one
    UPDATE (audited row by row) and its new units inserted by one INSERT ... SELECT, linked to the
-   import, with the insert audit trigger ignored (see `villages.models.track_registry_unit`). A
+   import, with the insert audit trigger ignored (see `villages.audit.track_registry_unit`). A
    large load into a (nearly) empty table drops its keys and indexes first and rebuilds them
    after (`bulk.py`).
 """
