@@ -2,6 +2,7 @@
 invitations."""
 
 import datetime
+import logging
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -21,6 +22,8 @@ from portal.core.roles import PROVINCE_WIDE, Role, grantable_roles, user_role
 from portal.core.scopes import grant_scope_errors, scoped
 
 from .models import ApiToken, ApiTokenAccess, Organisation, Profile
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -151,17 +154,24 @@ def user_invite(
         },
     )
     inviter = by.get_full_name() or by.username
-    send_mail(
-        subject=_("Invitation to the Bengkulu village digital economy portal"),
-        message=_(
-            "%(inviter)s has invited you to the portal of Tim Percepatan Ekonomi Digital Desa "
-            "as %(role)s.\n\nYour username: %(username)s\nChoose your password here (the link "
-            "works for three days):\n%(link)s\n"
+    try:
+        send_mail(
+            subject=_("Invitation to the Bengkulu village digital economy portal"),
+            message=_(
+                "%(inviter)s has invited you to the portal of Tim Percepatan Ekonomi Digital Desa "
+                "as %(role)s.\n\nYour username: %(username)s\nChoose your password here (the "
+                "link works for three days):\n%(link)s\n"
+            )
+            % {"inviter": inviter, "role": role.label, "username": username, "link": link},
+            from_email=None,
+            recipient_list=[email],
         )
-        % {"inviter": inviter, "role": role.label, "username": username, "link": link},
-        from_email=None,
-        recipient_list=[email],
-    )
+    except OSError as error:  # mail server down or refusing (smtplib errors are OSErrors)
+        logger.warning("Invitation to %s not sent: %r", username, error)
+        # Raised inside the atomic block: the user and profile are not kept either.
+        raise ValidationError(
+            _("The invitation e-mail could not be sent; nothing was saved. Try again later.")
+        ) from error
     return user
 
 

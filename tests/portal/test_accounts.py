@@ -313,3 +313,18 @@ def test_a_regional_inviter_grants_no_wider_scope(client):
     assert response.status_code == 302
     invited = get_user_model().objects.get(username="neu")
     assert list(invited.profile.regencies.values_list("code", flat=True)) == ["17.01"]
+
+
+def test_an_invitation_whose_mail_cannot_be_sent_saves_nothing(client, staff_user, settings):
+    """The mail server refuses the connection (nothing listens on the port): the page says so and
+    no half-invited user is left behind."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    client.force_login(staff_user)
+    response = client.post(
+        "/accounts/invite/",
+        {"username": "baru", "email": "baru@example.org", "role": Role.OFFICER},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert not get_user_model().objects.filter(username="baru").exists()
