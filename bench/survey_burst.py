@@ -30,27 +30,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+
+from bench.coverage_map import setup_database  # noqa: E402
+
 VILLAGE = "17.01.01.2001"
 
 
 def setup(name: str) -> str:
-    os.environ["DATABASE_URL"] = f"postgis://postgres@127.0.0.1:5432/{name}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "ensure_db.py")], check=True)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from villages.models import Village
-
-    if not Village.objects.exists():
-        data = REPO / "villages" / "data" / "bengkulu"
-        call_command("import_regions", str(data), verbosity=0)
-        call_command("import_boundaries", str(data / "geo"), verbosity=0)
+    """The bench database (PostGIS, migrations, the Bengkulu registry: as the coverage map bench
+    makes it) and the officer's token."""
+    setup_database(name, "127.0.0.1")
     from coverage.models import Survey
     from portal.accounts.services import api_token_create
     from portal.core.roles import Role
