@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 export VENV
 
-.PHONY: run test venv lint format bench backup schemathesis-long clean-venv
+.PHONY: run test venv lint format messages bench backup schemathesis-long clean-venv
 
 run: venv
 	bash scripts/run.sh
@@ -28,6 +28,11 @@ lint: venv
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# The Indonesian catalogues from the source: new strings extracted, translations reused across
+# apps, guesses (fuzzy) emptied, .mo compiled; lists what is left to translate (scripts/messages.py).
+messages: venv
+	$(VENV)/bin/python scripts/messages.py
 
 bench: venv
 	$(VENV)/bin/python bench/import_vs_copy.py

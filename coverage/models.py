@@ -67,7 +67,7 @@ class Electricity(models.TextChoices):
     PLN_24H = "pln_24h", _("PLN, 24 hours")
     PLN_PART = "pln_part", _("PLN, part of the day")
     OFF_GRID = "off_grid", _("Off-grid (generator, solar)")
-    NONE = "none", _("None")
+    NONE = "none", _("No electricity")
 
 
 class ReviewStatus(models.TextChoices):

@@ -28,7 +28,7 @@ class Connectivity(models.TextChoices):
     FIBRE = "fibre", _("Fibre")
     MOBILE_4G = "4g", _("4G")
     VSAT = "vsat", _("VSAT (satellite)")
-    NONE = "none", _("None")
+    NONE = "none", _("No connection")
 
 
 class WarkopQuerySet(models.QuerySet):

@@ -33,6 +33,11 @@ class LoginForm(AuthenticationForm):
     )
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Django's own words name the field through %(username)s, which the Indonesian catalogue
+        # already spells out ("Masukkan nama pengguna nama pengguna ..."): say it once, ourselves.
+        "invalid_login": _(
+            "Please enter a correct username (or e-mail) and password. Both are case-sensitive."
+        ),
         "locked_out": _(
             "Too many failed logins for this account from your address. Try again in an hour, "
             "or reset your password: a completed reset lifts this lock."

@@ -1,11 +1,22 @@
 """Reading the audit trail (django-pghistory events) for pages: who, through what, which values."""
 
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.gis.db.models import GeometryField, PointField
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
 LABELS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
 HIDDEN_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
+EMPTY = "—"
 
 
 def describe(events) -> list:
@@ -32,16 +43,114 @@ def describe(events) -> list:
             event.source = _("database (no context)")
         event.label_display = LABELS.get(event.pgh_label, event.pgh_label)
         if event.pgh_label == "update" and event.pgh_diff:
-            event.changes = [
-                (field, before, after) for field, (before, after) in sorted(event.pgh_diff.items())
-            ]
+            raw = [(field, before, after) for field, (before, after) in event.pgh_diff.items()]
         else:
-            event.changes = [
+            raw = [
                 (field, None, value)
-                for field, value in sorted((event.pgh_data or {}).items())
+                for field, value in (event.pgh_data or {}).items()
                 if field not in HIDDEN_FIELDS
             ]
+        model = _model_of(event.pgh_obj_model)
+        event.object_display = _object_display(model, event.pgh_obj_model, event.pgh_obj_id)
+        event.changes = _humanise(model, raw, event.pgh_label)
     return events
+
+
+def _model_of(label):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError, TypeError):
+        return None
+
+
+def _object_display(model, label, pk) -> str:
+    name = str(model._meta.verbose_name).capitalize() if model is not None else label
+    return f"{name} {pk}"
+
+
+def _field_of(model, name):
+    """The model field an event column holds: columns are attnames (`village_id` for `village`)."""
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        for field in model._meta.concrete_fields:
+            if field.attname == name:
+                return field
+    return None
+
+
+def _humanise(model, raw, label) -> list:
+    """[(field label, before, after)] in the reader's language: the field's verbose name, choice
+    labels, yes/no, local dates, related objects by name, and geometry as "boundary changed" or
+    "location changed" instead of its hex. Sorted by label; one query per related model."""
+    related = {}  # model -> set of pks to name
+    fields = {}
+    for name, before, after in raw:
+        field = fields[name] = _field_of(model, name)
+        if isinstance(field, models.ForeignKey):
+            related.setdefault(field.related_model, set()).update(
+                v for v in (before, after) if v not in (None, "")
+            )
+    names = {}
+    for related_model, pks in related.items():
+        try:
+            objects = related_model._default_manager.in_bulk(list(pks))
+        except (ValueError, TypeError):
+            objects = {}
+        names[related_model] = {str(pk): str(obj) for pk, obj in objects.items()}
+    rows = []
+    for name, before, after in raw:
+        field = fields[name]
+        if field is None:
+            title = name.replace("_", " ").capitalize()
+        else:
+            title = str(field.verbose_name).capitalize()
+        if isinstance(field, GeometryField):
+            moved = gettext("location changed") if isinstance(field, PointField) else None
+            if label == "update":
+                before, after = "", moved or gettext("boundary changed")
+            else:
+                before = ""
+                after = gettext("recorded") if after not in (None, "") else EMPTY
+        else:
+            before = _value_display(field, before, names)
+            after = _value_display(field, after, names)
+        rows.append((title, before, after))
+    rows.sort(key=lambda row: row[0])
+    return rows
+
+
+def _value_display(field, value, names) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if field is None:
+        return str(value)
+    if isinstance(field, models.ForeignKey):
+        return names.get(field.related_model, {}).get(str(value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    elif isinstance(field, models.DateField):
+        day = value if isinstance(value, datetime.date) else parse_date(str(value))
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    elif isinstance(field, (models.DecimalField, models.FloatField, models.IntegerField)):
+        try:
+            return formats.localize(Decimal(str(value)), use_l10n=True)
+        except (InvalidOperation, ValueError):
+            return str(value)
+    if isinstance(value, (list, dict)):
+        return ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+    return str(value)
 
 
 def history_of(*objects) -> list:

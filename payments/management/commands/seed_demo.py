@@ -137,9 +137,7 @@ class Command(AuditedCommand):
                 by=None,
             )
             for step in PATH[status]:
-                warkop_change_status(
-                    warkop=kiosk, status=step, reason="Data contoh (sample data).", by=None
-                )
+                warkop_change_status(warkop=kiosk, status=step, reason="Data contoh.", by=None)
             kiosk.refresh_from_db()
             created += 1
             if kiosk.status in (WarkopStatus.OPERATIONAL, WarkopStatus.SUSPENDED):
@@ -176,7 +174,7 @@ class Command(AuditedCommand):
             checkin_record(
                 warkop=kiosk,
                 kind=CheckInKind.VISITED,
-                note="Kunjungan contoh (sample data)",
+                note="Kunjungan contoh",
                 checked_in_at=now - datetime.timedelta(days=days_ago),
                 by=None,
             )
@@ -195,6 +193,6 @@ class Command(AuditedCommand):
                 },
                 learning_sessions=4 + back,
                 learning_participants=30 + 3 * back,
-                notes="Laporan contoh (sample data)",
+                notes="Laporan contoh",
                 by=None,
             )
