@@ -12,6 +12,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, serializers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -39,6 +40,19 @@ def exception_handler(exc, context):
         exc = as_drf_error(exc)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        # DRF words the wait in English after the translated refusal; say it in one sentence of
+        # the reader's language. DRF still sends Retry-After from `wait`.
+        seconds = max(1, round(exc.wait))
+        exc.detail = exceptions.ErrorDetail(
+            ngettext(
+                "Too many requests. Try again in %(seconds)d second.",
+                "Too many requests. Try again in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
+            code="throttled",
+        )
     return drf_exception_handler(exc, context)
 
 

@@ -51,6 +51,10 @@ def test_throttled_token_is_told_a_short_wait(settings):
     assert [r.status_code for r in responses] == [200, 200, 200, 429]
     retry_after = int(responses[-1]["Retry-After"])
     assert 1 <= retry_after <= math.ceil(60 / 3)
+    # One sentence in the reader's language, with the same wait as the header.
+    assert responses[-1].json()["detail"] == (
+        f"Terlalu banyak permintaan. Coba lagi dalam {retry_after} detik."
+    )
 
 
 def test_survey_uploads_have_their_own_rate(settings):
