@@ -458,6 +458,9 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
 # is fitted over the last PROGRAMME_TREND_DAYS working days.
 PROGRAMME_AT_RISK_DAYS = env.int("PROGRAMME_AT_RISK_DAYS", default=5)
 PROGRAMME_TREND_DAYS = env.int("PROGRAMME_TREND_DAYS", default=10)
+# Without a trend, a metric is at risk when its progress is more than this many percentage points
+# behind the share of its window already spent (docs/programme-status.md).
+PROGRAMME_STATUS_TOLERANCE = env.int("PROGRAMME_STATUS_TOLERANCE", default=10)
 # Start date of the default programme seeded by the migration (YYYY-MM-DD; empty: the day of
 # the migration). Staff change it on the programme page.
 PROGRAMME_DEFAULT_START = env.str("PROGRAMME_DEFAULT_START", default="")

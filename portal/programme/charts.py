@@ -1,13 +1,15 @@
 """Server-rendered SVG geometry of the programme page: burn-up charts and the timeline."""
 
+import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .calendar import WorkingCalendar
 from .models import Milestone, MilestoneKind, MilestoneStatus, Programme
-from .status import Trend, trend_from_snapshots
+from .status import Trend, elapsed_share, trend_from_snapshots
 
 CHART_WIDTH, CHART_HEIGHT = 640, 260
 CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 48, 16, 16, 36
@@ -114,10 +116,20 @@ class BurnUp:
         if self.value >= self.target:
             return {"tone": "done", "text": _("Target reached.")}
         if self.trend.slope is None:
-            return {
-                "tone": "unknown",
-                "text": _("Not enough daily figures yet to project a trend."),
+            # No trend yet: progress against the share of the milestone's window already spent.
+            elapsed = elapsed_share(self.milestone, self.day)
+            behind = (
+                elapsed - self.value / self.target
+            ) * 100 > settings.PROGRAMME_STATUS_TOLERANCE
+            text = _(
+                "No trend yet: %(progress)d%% of the target with %(elapsed)d%% of the time to the "
+                "due day spent, %(verdict)s."
+            ) % {
+                "progress": int(100 * self.value / self.target),
+                "elapsed": int(100 * elapsed),
+                "verdict": _("behind schedule") if behind else _("on schedule"),
             }
+            return {"tone": "risk" if behind else "ok", "text": text}
         reach = self.reach_day
         if reach is not None and reach <= self.length:
             on_time = reach <= self.milestone.due_day
@@ -179,7 +191,8 @@ def burn_ups(programme: Programme, milestones, snapshots, day: int, calendar) ->
 
 # --- Timeline ------------------------------------------------------------------------------------
 
-TIMELINE_WIDTH, TIMELINE_ROW = 640, 28
+TIMELINE_WIDTH, TIMELINE_ROW, TIMELINE_LINE = 640, 28, 15
+TIMELINE_LABEL_CHARS = 46  # what fits beside a dot in the SVG's 640 units
 TIMELINE_LEFT, TIMELINE_RIGHT = 16, 16
 
 
@@ -192,20 +205,28 @@ def timeline(programme: Programme, milestones, day: int, calendar) -> dict:
         return round(TIMELINE_LEFT + inner * min(max(d, 0), length) / length, 1)
 
     rows = []
-    for index, milestone in enumerate(milestones):
+    y = 40
+    for milestone in milestones:
+        # A long title wraps onto more lines at word boundaries instead of being cut off.
+        lines = textwrap.wrap(f"{milestone.due_day} · {milestone.title}", TIMELINE_LABEL_CHARS)
         rows.append(
             {
                 "milestone": milestone,
                 "x": x(milestone.due_day),
-                "y": 40 + index * TIMELINE_ROW,
+                "y": y,
+                "lines": [
+                    {"text": line, "dy": 0 if n == 0 else TIMELINE_LINE}
+                    for n, line in enumerate(lines)
+                ],
                 "status": milestone.status or MilestoneStatus.ON_TRACK,
                 "due_date": calendar.date_of(milestone.due_day),
             }
         )
+        y += TIMELINE_ROW + TIMELINE_LINE * (len(lines) - 1)
     step = 10 if length >= 50 else 5
     return {
         "width": TIMELINE_WIDTH,
-        "height": 50 + len(rows) * TIMELINE_ROW,
+        "height": y + 10 - TIMELINE_ROW,
         "left": TIMELINE_LEFT,
         "track_width": inner,
         "today_x": x(day),

@@ -1,8 +1,12 @@
 """The programme's live metrics, read from the other apps through their QuerySet methods.
 
-Each returns (value, natural target) from live data.
+Each returns (value, natural target). The natural target is the programme's, never what exists so
+far: the programme selects a pilot desa in every kecamatan of the province and turns a coffee shop
+in each pilot into a Warkop Digital, so every target is the number of kecamatan (129 in Bengkulu),
+unless a milestone sets its own. Sample data (`seed_demo`'s kiosks) are left out.
 """
 
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q
 
 from coverage.models import Survey
@@ -23,37 +27,48 @@ def _real_operational_kiosks():
     return Warkop.objects.operational().filter(is_sample=False)
 
 
+def _province_districts():
+    return District.objects.filter(code__startswith=f"{settings.PORTAL_PROVINCE}.")
+
+
+def planned_pilots() -> int:
+    """The programme's target: a pilot desa (and its kiosk) in every kecamatan of the province."""
+    return _province_districts().count()
+
+
 def metric_pilot_districts() -> tuple[int, int]:
     """Kecamatan with at least one selected pilot village, of all kecamatan."""
     with_pilot = Pilot.objects.filter(village__district=OuterRef("pk"), status=PilotStatus.SELECTED)
-    row = District.objects.aggregate(
+    row = _province_districts().aggregate(
         total=Count("code"), done=Count("code", filter=Q(Exists(with_pilot)))
     )
     return row["done"], row["total"]
 
 
-def metric_pilots_with_verified_survey() -> tuple[int, int]:
+def metric_pilots_with_verified_survey(planned: int | None = None) -> tuple[int, int]:
     """Selected pilot villages whose location has a verified coverage survey (blank spot, fibre),
-    of all selected pilot villages."""
+    of the pilots the programme plans (one per kecamatan), not of those selected so far."""
     verified = Survey.objects.verified().filter(village=OuterRef("village"))
-    row = _selected_pilots().aggregate(
-        total=Count("id"), done=Count("id", filter=Q(Exists(verified)))
-    )
-    return row["done"], row["total"]
+    done = _selected_pilots().filter(Exists(verified)).count()
+    return done, planned if planned is not None else planned_pilots()
 
 
-def metric_operational_kiosks() -> tuple[int, int]:
-    """Operational Warkop Digital kiosks, against one per selected pilot village."""
-    return _real_operational_kiosks().count(), _selected_pilots().count()
+def metric_operational_kiosks(planned: int | None = None) -> tuple[int, int]:
+    """Operational Warkop Digital kiosks (sample data left out), of the kiosks planned: one per
+    pilot, a pilot per kecamatan."""
+    return _real_operational_kiosks().count(), planned if planned is not None else planned_pilots()
 
 
-def metric_kiosks_with_services() -> tuple[int, int]:
-    """Operational kiosks listing at least one active service offering, of operational kiosks."""
+def metric_kiosks_with_services(planned: int | None = None) -> tuple[int, int]:
+    """Operational kiosks listing at least one active service offering, of the kiosks planned."""
     active = ServiceOffering.objects.active().filter(warkop=OuterRef("pk"))
-    row = _real_operational_kiosks().aggregate(
-        total=Count("pk"), done=Count("pk", filter=Q(Exists(active)))
-    )
-    return row["done"], row["total"]
+    done = _real_operational_kiosks().filter(Exists(active)).count()
+    return done, planned if planned is not None else planned_pilots()
+
+
+def sample_kiosks() -> int:
+    """Operational sample kiosks (`seed_demo`): not counted, but said."""
+    return Warkop.objects.operational().filter(is_sample=True).count()
 
 
 METRICS = {
@@ -65,5 +80,13 @@ METRICS = {
 
 
 def measure(metrics) -> dict[str, tuple[int | None, int | None]]:
-    """Each metric once: {metric: (value, natural target)}."""
-    return {metric: METRICS[Metric(metric)]() for metric in set(metrics)}
+    """Each metric once: {metric: (value, natural target)}, one query each (the kecamatan are
+    counted once, with the pilot metric when it is asked for)."""
+    wanted = {Metric(metric) for metric in metrics}
+    if not wanted:
+        return {}
+    figures = {Metric.PILOT_DISTRICTS: metric_pilot_districts()}
+    planned = figures[Metric.PILOT_DISTRICTS][1]
+    for metric in wanted - {Metric.PILOT_DISTRICTS}:
+        figures[metric] = METRICS[metric](planned)
+    return {metric: figures[metric] for metric in wanted}

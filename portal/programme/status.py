@@ -6,6 +6,7 @@ from functools import cached_property
 
 from django.conf import settings
 
+from .metrics import measure
 from .models import Milestone, MilestoneKind, MilestoneStatus
 
 
@@ -67,15 +68,19 @@ def evaluate_status(
     target: int | None,
     trend: Trend | None = None,
 ) -> str:
-    """Done, late, at risk or on track for `milestone` on working day `day` (date `on`).
+    """Done, late, at risk or on track for `milestone` on working day `day` (date `on`); the rule
+    is written out, with a worked example, in docs/programme-status.md.
 
-    - done: a manual milestone recorded on or before the date; a metric whose value reached a
-      positive target;
+    - done: a manual milestone recorded on or before the date; a metric whose value reached its
+      target (a target always comes from the programme, never from what exists so far);
     - late: not done and its due working day has passed;
-    - at risk: not done and, for a metric with a recent trend, the trend does not reach the target
-      by the due day; otherwise (manual, or no trend yet) fewer than PROGRAMME_AT_RISK_DAYS working
-      days are left;
-    - on track: everything else.
+    - a metric with a recent trend: at risk when the trend does not reach the target by the due
+      day, else on track;
+    - a metric without a trend yet: at risk when its progress (value / target) is more than
+      PROGRAMME_STATUS_TOLERANCE percentage points behind the share of its window (working day 1
+      to its due day) already spent, else on track;
+    - a manual milestone, or a metric with no figure at all: at risk when fewer than
+      PROGRAMME_AT_RISK_DAYS working days are left, else on track.
     """
     if milestone.kind == MilestoneKind.MANUAL:
         if milestone.done_on is not None and milestone.done_on <= on:
@@ -88,10 +93,47 @@ def evaluate_status(
         projected = trend.project(day, value, milestone.due_day)
         if projected is not None and target:
             return MilestoneStatus.AT_RISK if projected < target else MilestoneStatus.ON_TRACK
+    if milestone.kind == MilestoneKind.METRIC and value is not None and target:
+        behind = elapsed_share(milestone, day) - value / target
+        if behind * 100 > settings.PROGRAMME_STATUS_TOLERANCE:
+            return MilestoneStatus.AT_RISK
+        return MilestoneStatus.ON_TRACK
     if milestone.due_day - day < settings.PROGRAMME_AT_RISK_DAYS:
         return MilestoneStatus.AT_RISK
     return MilestoneStatus.ON_TRACK
 
 
+def elapsed_share(milestone: Milestone, day: int) -> float:
+    """The share of the milestone's window (working day 1 to its due day) spent by the end of
+    working day `day`: 0 before the programme starts, 1 on the due day."""
+    if milestone.due_day < 1:
+        return 1.0
+    return min(max(day, 0), milestone.due_day) / milestone.due_day
+
+
 def target_of(milestone: Milestone, natural: int | None) -> int | None:
     return milestone.target if milestone.target is not None else natural
+
+
+def apply_live(milestones, *, day: int, on: datetime.date, snapshots) -> None:
+    """Give each of `milestones` its live figures, as of now: `status`, `value`, `target_value`
+    and `evaluated_on` are set (not saved) from the metrics measured now and the trend of
+    `snapshots` (the recent daily snapshots, oldest first); the latest daily evaluation, which
+    stays the record, is kept as `recorded_status`. Each metric is measured once."""
+    live = measure(m.metric for m in milestones if m.kind == MilestoneKind.METRIC)
+    for milestone in milestones:
+        milestone.recorded_status = milestone.status
+        value = target = trend = None
+        if milestone.kind == MilestoneKind.METRIC:
+            value, natural = live[milestone.metric]
+            target = target_of(milestone, natural)
+            trend = trend_from_snapshots(snapshots, milestone.pk, day, value)
+            if len(trend.points) < 2:
+                trend = None
+        milestone.status = evaluate_status(
+            milestone=milestone, day=day, on=on, value=value, target=target, trend=trend
+        )
+        milestone.value, milestone.target_value = value, target
+        milestone.evaluated_on = on
+        milestone.elapsed_share = elapsed_share(milestone, day)
+        milestone.progress_share = value / target if value is not None and target else None

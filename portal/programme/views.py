@@ -7,6 +7,7 @@ notifications (asserted in tests/portal/test_programme_pages.py).
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from kombu.exceptions import OperationalError as KombuOperationalError
+from redis.exceptions import RedisError
 
 from portal.core.decorators import permission_page
 
@@ -25,6 +28,7 @@ from . import services
 from .calendar import WorkingCalendar, programme_day
 from .charts import burn_ups, timeline
 from .forms import MilestoneForm, MilestoneRecordForm, NonWorkingDayForm, ProgrammeForm
+from .metrics import sample_kiosks
 from .models import (
     Milestone,
     MilestoneKind,
@@ -33,18 +37,29 @@ from .models import (
     Notification,
     Programme,
 )
+from .status import apply_live
+from .tasks import evaluate_programme
 
 
 def programme_summary(programme: Programme, on: datetime.date | None = None) -> dict:
-    """Day n of the length, the end date and the milestones by status: what the dashboard and
-    every programme page show. Three queries: milestones, staff-added non-working days (the
-    programme itself is given)."""
+    """Day n of the length, the end date and the milestones by status, live: what the dashboard
+    and every programme page show. The statuses and figures are computed now from live data
+    (`status.apply_live`); the daily snapshot of the evaluation stays the record. A constant
+    number of queries: milestones, non-working days, recent snapshots, one per metric."""
     on = on or timezone.localdate()
     calendar = WorkingCalendar.for_programme(programme)
     day = programme_day(programme, on, calendar)
     milestones = list(
         programme.milestones.select_related("responsible_person").order_by("due_day", "pk")
     )
+    recent = list(
+        programme.snapshots.filter(
+            date__lt=on, day_number__gte=day.number - settings.PROGRAMME_TREND_DAYS
+        )
+        .order_by("date")
+        .only("programme_id", "date", "day_number", "milestones")
+    )
+    apply_live(milestones, day=day.number, on=on, snapshots=recent)
     for milestone in milestones:
         milestone.due_date = calendar.date_of(milestone.due_day)
         milestone.days_left = milestone.due_day - day.number
@@ -61,6 +76,7 @@ def programme_summary(programme: Programme, on: datetime.date | None = None) -> 
             for status in MilestoneStatus.values
         },
         "not_evaluated": sum(1 for m in milestones if not m.status),
+        "sample_kiosks": sample_kiosks(),
     }
 
 
@@ -152,6 +168,31 @@ def programme_make_current(request, pk):
     services.programme_make_current(programme=programme)
     messages.success(request, _("“%(name)s” is now the current programme.") % {"name": programme})
     return redirect("programme:overview")
+
+
+@permission_page("programme.change_programme")
+@require_POST
+def programme_evaluate_now(request, pk):
+    """Record today's evaluation now instead of at PROGRAMME_EVALUATION_TIME: the same Celery task
+    as the daily run, so a second run on the day updates the day's snapshot (unique per
+    programme and date) and notifies only changes."""
+    programme = get_object_or_404(Programme, pk=pk)
+    try:
+        evaluate_programme.delay(programme.pk, timezone.localdate().isoformat())
+    except (KombuOperationalError, RedisError, OSError):
+        messages.error(
+            request,
+            _("The task queue cannot be reached; the figures on this page are live all the same."),
+        )
+    else:
+        messages.success(
+            request,
+            _("Evaluation requested: today's snapshot is recorded within a minute."),
+        )
+    return redirect(
+        "programme:overview" if programme.is_current else "programme:detail",
+        *([] if programme.is_current else [programme.pk]),
+    )
 
 
 @permission_page("programme.add_milestone")

@@ -79,6 +79,11 @@ ENTRIES.update(
             lambda w: f"/programme/{w['programme'].pk}/make-current/",
             STAFF_ACTION,
         ),
+        "programme:evaluate": (
+            "post",
+            lambda w: f"/programme/{w['programme'].pk}/evaluate/",
+            STAFF_ACTION,
+        ),
         "programme:milestone-add": (
             "get",
             lambda w: f"/programme/{w['programme'].pk}/milestones/new/",

@@ -12,10 +12,11 @@ pytestmark = pytest.mark.django_db
 
 # session, user, user and role permissions, Bengkulu, province count, regency counts, village
 # counts, pilot counts, the pilot target
-# + the 100-day programme section: current programme, its staff-added non-working days, milestones
+# + the 100-day programme section: current programme, its staff-added non-working days, milestones,
+#   and live: its recent snapshots, one query per metric in use (4), the sample kiosks
 # + the coverage section: village statuses, blank-spot pilots, surveys waiting for review
 # + the kiosk section: counts by status, the stale kiosks and what their rows show
-DASHBOARD_QUERIES = 10 + 3 + 3 + 3
+DASHBOARD_QUERIES = 10 + 3 + 6 + 3 + 3
 
 
 def test_dashboard_needs_login(client):

@@ -133,3 +133,41 @@ def test_real_worker_evaluates_days_fills_gaps_and_notifies_once(worker):
     }
     assert repeat["sent"] is False
     assert len(mails(mail_dir)) == len(messages) + 2
+
+
+@pytest.mark.worker
+def test_evaluate_now_from_the_page_runs_on_the_worker_and_keeps_one_snapshot_a_day(
+    worker, client, tmp_path
+):
+    """Staff press "Record the evaluation now" twice: the same task as the daily run, on a real
+    worker; the day keeps one snapshot (unique per programme and date), with the live figure."""
+    from django.utils import timezone
+
+    from portal.celery import app
+    from portal.programme.tasks import evaluate_programme
+
+    queue, _mail_dir = worker
+    staff = UserFactory(username="staf-evaluasi", role=Role.PROVINCIAL_STAFF)
+    programme = ProgrammeFactory(name="100 hari (evaluasi sekarang)", start_date=START)
+    programme_make_current(programme=programme)
+    milestone = MilestoneFactory(
+        programme=programme, kind="metric", metric="pilot_districts", due_day=45
+    )
+    client.force_login(staff)
+    default_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue  # the page's task goes to this test's worker
+    try:
+        for _ in range(2):
+            response = client.post(f"/programme/{programme.pk}/evaluate/")
+            assert response.status_code == 302
+    finally:
+        app.conf.task_default_queue = default_queue
+    # The worker takes its queue in order: when this third run is done, so are the page's two.
+    today = timezone.localdate()
+    run(queue, evaluate_programme, programme.pk, today.isoformat())
+    [snapshot] = ProgrammeSnapshot.objects.filter(programme=programme)
+    assert snapshot.date == today
+    assert snapshot.milestones[str(milestone.pk)]["target"] == District.objects.count()
+    log = (tmp_path / "worker.log").read_text()
+    assert log.count("Task portal.tasks.evaluate_programme[") >= 3 * 2  # received, succeeded
+    assert log.count("succeeded in") >= 3
