@@ -5,14 +5,12 @@ kiosk's services), create/edit, status change.
 Lists read through `portal.core.scopes.scoped` and cost a constant number of queries.
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,10 +19,11 @@ from django.views.decorators.http import require_POST
 
 from portal.core.audit import history_of
 from portal.core.decorators import permission_page
+from portal.core.exports import export_response
 from portal.core.scopes import get_scoped_or_404, scoped
 from villages.models import District
 
-from . import extensions, forms, selectors
+from . import exports, extensions, forms, selectors
 from .filtersets import WarkopFilterSet
 from .models import MonthlyReportLine, Warkop, WarkopStatus
 from .services import ALLOWED_TRANSITIONS
@@ -100,100 +99,16 @@ def kiosk_list(request):
     return render(request, "warkop/list.html", context)
 
 
-EXPORT_COLUMNS = [
-    ("id", _("Id")),
-    ("name", _("Name")),
-    ("sample", _("Sample data")),
-    ("village_code", _("Village code")),
-    ("village", _("Village")),
-    ("district", _("Kecamatan")),
-    ("regency", _("Regency/city")),
-    ("status", _("Status")),
-    ("status_since", _("Status since")),
-    ("stale", _("Stale")),
-    ("last_check_in", _("Last check-in")),
-    ("owner", _("Owner")),
-    ("phone", _("Owner's phone")),
-    ("organisation", _("Partner organisation")),
-    ("latitude", _("Latitude")),
-    ("longitude", _("Longitude")),
-    ("connectivity", _("Connectivity")),
-    ("provider", _("Internet provider")),
-    ("learning_room", _("Learning room")),
-    ("seats", _("Seats")),
-    ("devices", _("Devices")),
-    ("hours", _("Opening hours")),
-    ("address", _("Address")),
-]
-
-
-def _export_row(kiosk: Warkop) -> list:
-    yes, no = _("yes"), _("no")
-    last = kiosk.last_check_in_at
-    return [
-        kiosk.pk,
-        kiosk.name,
-        yes if kiosk.is_sample else no,
-        kiosk.village_id,
-        kiosk.village.name,
-        kiosk.village.district.name,
-        kiosk.village.district.regency.name,
-        kiosk.get_status_display(),
-        kiosk.status_changed_on.isoformat() if kiosk.status_changed_on else "",
-        yes if kiosk.is_stale else no,
-        timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
-        kiosk.owner_name,
-        kiosk.owner_phone,
-        kiosk.organisation.name if kiosk.organisation else "",
-        round(kiosk.location.y, 6),
-        round(kiosk.location.x, 6),
-        kiosk.get_connectivity_display(),
-        kiosk.connectivity_provider,
-        yes if kiosk.has_learning_room else no,
-        kiosk.learning_room_seats,
-        kiosk.learning_room_devices,
-        kiosk.opening_hours,
-        kiosk.address,
-    ]
-
-
-def _safe_cell(value):
-    """Spreadsheet formula injection: text starting with = + - @ is prefixed with a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 @permission_page("warkop.view_warkop")
 def kiosk_export(request, fmt):
-    """The filtered list as CSV or XLSX (same FilterSet, same scope as the page)."""
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    rows = (_export_row(kiosk) for kiosk in _filtered(request).qs.iterator(chunk_size=500))
-    header = [str(label) for _key, label in EXPORT_COLUMNS]
-    stamp = timezone.localdate().isoformat()
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="warkop-digital-{stamp}.csv"'
-        response.write("\ufeff")  # Excel reads UTF-8 with a BOM
-        writer = csv.writer(response)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([_safe_cell(value) for value in row])
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Warkop Digital"))
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe_cell(value) for value in row])
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    """The filtered list as CSV or XLSX (same FilterSet, same scope as the page), streamed."""
+    return export_response(
+        fmt=fmt,
+        filename="warkop-digital",
+        sheet=_("Warkop Digital"),
+        columns=exports.COLUMNS,
+        queryset=exports.export_rows(_filtered(request).qs),
     )
-    response["Content-Disposition"] = f'attachment; filename="warkop-digital-{stamp}.xlsx"'
-    workbook.save(response)
-    return response
 
 
 def kiosk_for_page(request, pk):

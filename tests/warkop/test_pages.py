@@ -65,10 +65,12 @@ def test_exports_use_the_filters_and_the_scope(client):
     WarkopFactory(name="Milik Lain", organisation=other)
     client.force_login(UserFactory(role=Role.PARTNER, scope__organisation=org))
     response = client.get("/warkop/export/csv/?status=operational")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming
+    body = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == ["Milik Mitra"]
     response = client.get("/warkop/export/xlsx/")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
     assert names == ["'=HYPERLINK(1)", "Milik Mitra"]
     assert client.get("/warkop/export/pdf/").status_code == 404
