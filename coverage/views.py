@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.decorators import permission_page
+from portal.core.exports import export_response
 from portal.core.scopes import get_scoped_or_404, scoped
-from villages.models import Regency, Village
+from villages.models import Regency
 
-from . import importers, selectors, services
+from . import exports, importers, selectors, services
 from .filtersets import LOCATION_CHOICES, ConnectivityFilterSet, SurveyFilterSet
 from .forms import ImportForm, ReviewForm
 from .models import (
@@ -68,8 +69,7 @@ SIGNAL_COLORS = {
 @permission_page(VIEW)
 def surveys(request):
     """Surveys filtered by review, kabupaten, signal…; supervisors work the pending queue here."""
-    queryset = scoped(Survey.objects.for_lists().order_by("-observed_at", "-id"), request.user)
-    filterset = SurveyFilterSet(request.GET, queryset=queryset)
+    filterset = _surveys_filtered(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
     context = {
@@ -90,6 +90,49 @@ def surveys(request):
     }
     context["query"].pop("page", None)
     return render(request, "coverage/surveys.html", context)
+
+
+def _surveys_filtered(request):
+    queryset = scoped(Survey.objects.for_lists().order_by("-observed_at", "-id"), request.user)
+    return SurveyFilterSet(request.GET, queryset=queryset)
+
+
+@permission_page(VIEW)
+def surveys_export(request, fmt):
+    """The filtered survey list as CSV or XLSX, streamed (same filters and scope as the page)."""
+    return export_response(
+        fmt=fmt,
+        filename="survei-cakupan",
+        sheet=_("Coverage surveys"),
+        columns=exports.SURVEY_COLUMNS,
+        queryset=exports.survey_rows(_surveys_filtered(request).qs),
+    )
+
+
+@permission_page(CONNECTIVITY)
+def villages_export(request, fmt):
+    """The filtered village connectivity list as CSV or XLSX, streamed."""
+    filterset = ConnectivityFilterSet(request.GET, queryset=exports.connectivity_villages())
+    return export_response(
+        fmt=fmt,
+        filename="konektivitas-desa",
+        sheet=_("Village connectivity"),
+        columns=exports.VILLAGE_COLUMNS,
+        queryset=exports.village_rows(filterset.qs),
+    )
+
+
+@permission_page(CONNECTIVITY)
+def blank_spots_export(request, fmt):
+    """The blank-spot villages as CSV or XLSX, streamed."""
+    queryset = exports.connectivity_villages().filter(connectivity=ConnectivityStatus.BLANK_SPOT)
+    return export_response(
+        fmt=fmt,
+        filename="desa-blank-spot",
+        sheet=_("Blank spots"),
+        columns=exports.VILLAGE_COLUMNS,
+        queryset=exports.village_rows(queryset),
+    )
 
 
 def _survey_for_page(request, client_uuid):
@@ -293,13 +336,7 @@ def overview(request):
 def blank_spots(request):
     """Blank-spot villages (surveyed, no usable signal from any operator), per kabupaten/kota."""
     villages = list(
-        selectors.with_connectivity(
-            Village.objects.filter(district__regency__province_id=settings.PORTAL_PROVINCE)
-        )
-        .filter(connectivity=ConnectivityStatus.BLANK_SPOT)
-        .select_related("district__regency", "pilot")
-        .defer("boundary", "district__boundary", "district__regency__boundary")
-        .order_by("code")
+        exports.connectivity_villages().filter(connectivity=ConnectivityStatus.BLANK_SPOT)
     )
     groups: dict = {}
     for village in villages:
@@ -311,15 +348,7 @@ def blank_spots(request):
 @permission_page(CONNECTIVITY)
 def villages(request):
     """Every village with its connectivity; filter by status, kabupaten, pilot, name."""
-    queryset = (
-        selectors.with_connectivity(
-            Village.objects.filter(district__regency__province_id=settings.PORTAL_PROVINCE)
-        )
-        .select_related("district__regency", "pilot")
-        .defer("boundary", "district__boundary", "district__regency__boundary")
-        .order_by("code")
-    )
-    filterset = ConnectivityFilterSet(request.GET, queryset=queryset)
+    filterset = ConnectivityFilterSet(request.GET, queryset=exports.connectivity_villages())
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
     query = request.GET.copy()

@@ -16,5 +16,6 @@ class PaymentsConfig(AppConfig):
 
         if views.kiosk_services_section not in extensions.detail_sections:
             extensions.detail_sections.append(views.kiosk_services_section)
-        if views.gap_link not in extensions.list_links:
-            extensions.list_links.append(views.gap_link)
+        for link in (views.gap_link, views.offerings_export_link):
+            if link not in extensions.list_links:
+                extensions.list_links.append(link)

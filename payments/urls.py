@@ -8,6 +8,7 @@ from . import finder, views
 app_name = "payments"
 urlpatterns = [
     path("warkop/gap/", views.gap, name="gap"),
+    path("warkop/services/export/<str:fmt>/", views.offerings_export, name="offerings-export"),
     path("warkop/<int:pk>/services/", views.offering_add, name="offering-add"),
     path("warkop/services/<int:pk>/", views.offering_edit, name="offering-edit"),
     path("warkop/services/<int:pk>/verify/", views.offering_verify, name="offering-verify"),

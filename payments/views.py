@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.decorators import permission_page
-from portal.core.scopes import get_scoped_or_404
+from portal.core.exports import export_response
+from portal.core.scopes import get_scoped_or_404, scoped
 from villages.models import Regency
-from warkop.views import kiosk_post_action
+from warkop.views import kiosk_post_action, kiosks_filtered
 
-from . import forms, selectors, services
+from . import exports, forms, selectors, services
 from .models import ServiceOffering
 
 GAP_PERMISSION = "warkop.view_coverage_gap"
@@ -37,6 +38,29 @@ def gap_link(request):
     if request.user.has_perm(GAP_PERMISSION):
         return reverse("payments:gap"), _("Villages without a service nearby")
     return None
+
+
+def offerings_export_link(request):
+    """The kiosk list's button to the services export, with the list's filters."""
+    if request.user.has_perm("payments.view_serviceoffering"):
+        query = request.GET.copy()
+        query.pop("page", None)
+        url = reverse("payments:offerings-export", args=["xlsx"])
+        return f"{url}?{query.urlencode()}" if query else url, _("Export services (XLSX)")
+    return None
+
+
+@permission_page("payments.view_serviceoffering")
+def offerings_export(request, fmt):
+    """The services of the kiosks the list shows (same filters, same scope), streamed."""
+    offerings = scoped(ServiceOffering.objects.all(), request.user)
+    return export_response(
+        fmt=fmt,
+        filename="layanan-warkop-digital",
+        sheet=_("Payment services"),
+        columns=exports.COLUMNS,
+        queryset=exports.offering_rows(exports.of_kiosks(offerings, kiosks_filtered(request).qs)),
+    )
 
 
 offering_add = kiosk_post_action(

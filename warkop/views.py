@@ -65,7 +65,9 @@ def _filter_choices():
     return [regency for regency, _districts in groups], groups, categories
 
 
-def _filtered(request):
+def kiosks_filtered(request):
+    """The kiosk list's FilterSet on the user's scope: the page, its export and the offerings'
+    export (payments) read it."""
     queryset = scoped(Warkop.objects.for_lists().order_by("village_id", "name"), request.user)
     return WarkopFilterSet(request.GET, queryset=queryset)
 
@@ -73,7 +75,7 @@ def _filtered(request):
 @permission_page("warkop.view_warkop")
 def kiosk_list(request):
     """Kiosks filtered by kabupaten, kecamatan, status, service and staleness."""
-    filterset = _filtered(request)
+    filterset = kiosks_filtered(request)
     page = Paginator(filterset.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     regencies, district_groups, categories = _filter_choices()
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
@@ -107,7 +109,7 @@ def kiosk_export(request, fmt):
         filename="warkop-digital",
         sheet=_("Warkop Digital"),
         columns=exports.COLUMNS,
-        queryset=exports.export_rows(_filtered(request).qs),
+        queryset=exports.export_rows(kiosks_filtered(request).qs),
     )
 
 

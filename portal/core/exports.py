@@ -108,12 +108,14 @@ def cells(rows: Iterable[dict], columns: list[Column]) -> Iterator[list]:
 def export_response(
     *, fmt: str, filename: str, sheet: str, columns: list[Column], queryset
 ) -> StreamingHttpResponse:
-    """The rows of `queryset` (a `.values()` queryset, already scoped and filtered) as a streamed
-    CSV or XLSX download named `filename`.<fmt>."""
+    """The rows of `queryset` (a `.values()` queryset, already scoped and filtered; or a short
+    list of dicts computed in Python, such as the live milestones) as a streamed CSV or XLSX
+    download named `filename`.<fmt>."""
     if fmt not in FORMATS:
         raise Http404
     headers = [str(column.header) for column in columns]
-    rows = cells(queryset.iterator(chunk_size=CHUNK_ROWS), columns)
+    source = queryset.iterator(chunk_size=CHUNK_ROWS) if hasattr(queryset, "iterator") else queryset
+    rows = cells(source, columns)
     stamp = timezone.localdate().isoformat()
     if fmt == "csv":
         response = StreamingHttpResponse(

@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.programme_edit, name="edit"),
     path("<int:pk>/make-current/", views.programme_make_current, name="make-current"),
     path("<int:pk>/evaluate/", views.programme_evaluate_now, name="evaluate"),
+    path(
+        "<int:pk>/milestones/export/<str:fmt>/", views.milestones_export, name="milestones-export"
+    ),
     path("<int:pk>/milestones/new/", views.milestone_add, name="milestone-add"),
     path("milestones/<int:pk>/", views.milestone_detail, name="milestone"),
     path("milestones/<int:pk>/edit/", views.milestone_edit, name="milestone-edit"),

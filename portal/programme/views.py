@@ -23,8 +23,9 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from redis.exceptions import RedisError
 
 from portal.core.decorators import permission_page
+from portal.core.exports import export_response
 
-from . import services
+from . import exports, services
 from .calendar import WorkingCalendar, programme_day
 from .charts import burn_ups, timeline
 from .forms import MilestoneForm, MilestoneRecordForm, NonWorkingDayForm, ProgrammeForm
@@ -168,6 +169,20 @@ def programme_make_current(request, pk):
     services.programme_make_current(programme=programme)
     messages.success(request, _("“%(name)s” is now the current programme.") % {"name": programme})
     return redirect("programme:overview")
+
+
+@permission_page("programme.view_programme")
+def milestones_export(request, pk, fmt):
+    """The programme's milestones with their live status and figures, as CSV or XLSX."""
+    programme = get_object_or_404(Programme, pk=pk)
+    context = programme_summary(programme)
+    return export_response(
+        fmt=fmt,
+        filename="tonggak-capaian",
+        sheet=_("Milestones"),
+        columns=exports.COLUMNS,
+        queryset=exports.milestone_rows(context["milestones"]),
+    )
 
 
 @permission_page("programme.change_programme")

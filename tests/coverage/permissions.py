@@ -24,7 +24,14 @@ ENTRIES = {
     "coverage:blank-spots": ("get", lambda w: "/coverage/blank-spots/", PAGE),
     "coverage:villages": ("get", lambda w: "/coverage/villages/?status=no_data", PAGE),
     "coverage:map": ("get", lambda w: "/coverage/map/", PAGE),
+    "coverage:blank-spots-export": ("get", lambda w: "/coverage/blank-spots/export/csv/", PAGE),
+    "coverage:villages-export": (
+        "get",
+        lambda w: "/coverage/villages/export/xlsx/?status=no_data",
+        PAGE,
+    ),
     "coverage:surveys": ("get", lambda w: "/coverage/surveys/", SURVEY_PAGE),
+    "coverage:surveys-export": ("get", lambda w: "/coverage/surveys/export/csv/", SURVEY_PAGE),
     "coverage:survey": (
         "get",
         lambda w: f"/coverage/surveys/{w['coverage_survey'].client_uuid}/",

@@ -3,10 +3,11 @@ public finder and the API, with an offering of a kiosk outside the officer's kab
 the partner's organisation (the kiosks of tests/warkop/permissions.py: registered after it)."""
 
 from payments.models import Provider, ServiceCategory, ServiceOffering
-from tests.permissions import API, LOGIN, PUBLIC, every
+from tests.permissions import API, LOGIN, PAGE, PUBLIC, every
 from tests.warkop.permissions import ACTION_OUT, API_OUT, MANAGE_OUT
 
 ENTRIES = {
+    "payments:offerings-export": ("get", lambda w: "/warkop/services/export/xlsx/", PAGE),
     "payments:gap": (
         "get",
         lambda w: "/warkop/gap/?regency=17.01&service=pln_token&km=5",

@@ -73,6 +73,11 @@ ENTRIES.update(
             lambda w: f"/programme/{w['programme'].pk}/",
             PROGRAMME_READ,
         ),
+        "programme:milestones-export": (
+            "get",
+            lambda w: f"/programme/{w['programme'].pk}/milestones/export/csv/",
+            PROGRAMME_READ,
+        ),
         "programme:edit": ("get", lambda w: f"/programme/{w['programme'].pk}/edit/", STAFF_PAGE),
         "programme:make-current": (
             "post",
