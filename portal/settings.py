@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "payments",
     "coverage",
     "portal.programme",
+    "portal.reports",
     "portal.dashboard",
 ]
 
@@ -183,6 +184,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(
             hour=env.str("PROGRAMME_EVALUATION_TIME", default="17:00").split(":")[0],
             minute=env.str("PROGRAMME_EVALUATION_TIME", default="17:00").split(":")[1],
+        ),
+        "options": {"expires": 12 * 3600},
+    },
+    # reports: the weekly report of the current programme, every REPORTS_WEEKLY_DAY at
+    # REPORTS_WEEKLY_TIME (Asia/Jakarta), for the seven days up to the day before.
+    "reports-weekly": {
+        "task": "reports.tasks.generate_weekly_report",
+        "schedule": crontab(
+            day_of_week=env.str("REPORTS_WEEKLY_DAY", default="mon"),
+            hour=env.str("REPORTS_WEEKLY_TIME", default="06:30").split(":")[0],
+            minute=env.str("REPORTS_WEEKLY_TIME", default="06:30").split(":")[1],
         ),
         "options": {"expires": 12 * 3600},
     },

@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("payments.urls")),  # /warkop/gap/, a kiosk's services, /layanan/
     path("coverage/", include("coverage.urls")),
     path("programme/", include("portal.programme.urls")),
+    path("reports/", include("portal.reports.urls")),
     path("accounts/", include(accounts)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", healthz, name="healthz"),

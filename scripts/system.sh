@@ -44,6 +44,9 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
 $LDCONFIG -p 2>/dev/null | grep -q 'libgdal\.so' || need+=(gdal-bin libgdal-dev)
 $LDCONFIG -p 2>/dev/null | grep -q 'libgeos_c\.so' || need+=(libgeos-c1v5)
+# WeasyPrint (the reports' PDF) draws text with Pango; DejaVu is the reports' font.
+$LDCONFIG -p 2>/dev/null | grep -q 'libpangoft2-1\.0\.so' || need+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 command -v redis-server >/dev/null 2>&1 || command -v redis-cli >/dev/null 2>&1 || need+=(redis-server)
 ver=$(pg_version)
 if [ -z "$ver" ]; then

@@ -68,6 +68,8 @@ PROGRAMME_MANAGE = [
     "programme.delete_nonworkingday",
 ]
 
+# Reports (portal.reports): the weekly and 100-day reports; staff generate and sign them off.
+REPORTS = ["reports.view_report", "reports.add_report", "reports.sign_report"]
 # Coverage (coverage): village connectivity and the aggregated map grid are read by every role,
 # partners included. The surveys themselves (the officer, free-text notes, the exact point,
 # photos, unreviewed surveys) are personal data: staff, officers and supervisors only
@@ -107,6 +109,7 @@ ROLE_PERMISSIONS: dict[str, list[str] | str] = {
         "payments.change_provider",
         *PROGRAMME_READ,
         *PROGRAMME_MANAGE,
+        *REPORTS,
         *COVERAGE_READ,
     ],
     # Officers visit kiosks in their kabupaten and record check-ins.

@@ -1,0 +1,134 @@
+"""Reports: requested, generated (figures computed once, PDF by WeasyPrint), kept, listed and
+signed off; a signed report is frozen; sample kiosks are left out and said."""
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from pypdf import PdfReader
+
+from portal.core.roles import Role
+from portal.programme import services as programme_services
+from portal.reports import services
+from portal.reports.models import Report, ReportKind, ReportStatus
+from portal.reports.pdf import static_file
+from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
+from tests.warkop.factories import WarkopFactory
+from villages.models import Pilot, PilotStatus, Village
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def programme():
+    programme = ProgrammeFactory(name="100 Hari Kerja Gubernur", start_date=D(2026, 11, 2))
+    programme_services.programme_make_current(programme=programme)
+    MilestoneFactory(
+        programme=programme,
+        title="Desa percontohan di setiap kecamatan",
+        kind="metric",
+        metric="pilot_districts",
+        due_day=45,
+    )
+    return programme
+
+
+def select_pilot(code: str, user) -> Pilot:
+    return Pilot.objects.create(
+        village=Village.objects.get(code=code),
+        status=PilotStatus.SELECTED,
+        proposed_on=D(2026, 11, 20),
+        proposed_by="Camat",
+        proposal_reason="Warung kopi di simpang.",
+        recorded_by=user,
+        decided_on=D(2026, 11, 25),
+        decided_by=user,
+        decision_reason="Layak.",
+    )
+
+
+def pdf_text(report: Report) -> str:
+    report.pdf.open("rb")
+    try:
+        reader = PdfReader(io.BytesIO(report.pdf.read()))
+    finally:
+        report.pdf.close()
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_weekly_report_is_generated_kept_and_says_what_it_counts(programme, staff_user):
+    pilot = select_pilot("17.01.01.2001", staff_user)
+    WarkopFactory(name="Warkop Contoh", is_sample=True, status="operational")
+    report = services.report_request(
+        programme=programme, kind=ReportKind.WEEKLY, on=D(2026, 12, 4), by=staff_user
+    )
+    assert (report.period_start, report.period_end) == (D(2026, 11, 28), D(2026, 12, 4))
+    report = services.report_generate(report_id=report.pk)
+    assert report.status == ReportStatus.READY and report.pdf
+    assert report.data["totals"]["district_count"] == 129
+    assert report.data["totals"]["districts_with_pilot"] == 1
+    assert report.data["sample_kiosks_left_out"] == 1
+    text = pdf_text(report)
+    assert "Laporan kemajuan mingguan" in text
+    assert pilot.village.name in text
+    assert "Bengkulu Selatan" in text  # a kabupaten's scorecard
+    assert "Warkop Contoh" not in text and "1 kiosk contoh tidak dihitung" in text
+
+
+def test_one_report_per_period_and_a_signed_report_is_frozen(programme, staff_user):
+    first = services.report_request(
+        programme=programme, kind=ReportKind.WEEKLY, on=D(2026, 12, 4), by=staff_user
+    )
+    services.report_generate(report_id=first.pk)
+    again = services.report_request(
+        programme=programme, kind=ReportKind.WEEKLY, on=D(2026, 12, 4), by=staff_user
+    )
+    assert again.pk == first.pk and Report.objects.count() == 1
+    services.report_generate(report_id=again.pk)
+    signed = services.report_sign_off(report=again, by=staff_user)
+    assert signed.signed_by == staff_user and signed.signed_at
+    assert "Disetujui oleh" in pdf_text(signed)
+    with pytest.raises(ValidationError):
+        services.report_request(
+            programme=programme, kind=ReportKind.WEEKLY, on=D(2026, 12, 4), by=staff_user
+        )
+    with pytest.raises(ValidationError):
+        services.report_sign_off(report=signed, by=staff_user)
+
+
+def test_only_staff_sign_reports_off(programme, staff_user):
+    report = services.report_request(
+        programme=programme, kind=ReportKind.FINAL, on=D(2026, 12, 4), by=staff_user
+    )
+    services.report_generate(report_id=report.pk)
+    officer = UserFactory(username="petugas", role=Role.OFFICER)
+    with pytest.raises(PermissionDenied):
+        services.report_sign_off(report=report, by=officer)
+
+
+def test_the_pdf_renderer_reads_nothing_but_the_portals_static_files():
+    assert static_file("https://portal.invalid/static/css/portal.css")
+    for url in (
+        "https://example.com/static/css/portal.css",
+        "file:///etc/passwd",
+        "https://portal.invalid/static/../../etc/passwd",
+        "https://portal.invalid/media/reports/x.pdf",
+    ):
+        with pytest.raises(ValueError):
+            static_file(url)
+
+
+def test_the_list_and_print_page(programme, staff_client, staff_user):
+    report = services.report_request(
+        programme=programme, kind=ReportKind.WEEKLY, on=D(2026, 12, 4), by=staff_user
+    )
+    services.report_generate(report_id=report.pk)
+    page = staff_client.get("/reports/").content.decode()
+    assert "Laporan kemajuan mingguan" in page and f"/reports/{report.pk}/pdf/" in page
+    html = staff_client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Kartu skor per kabupaten/kota" in html
+    response = staff_client.get(f"/reports/{report.pk}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
