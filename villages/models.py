@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import CreatedByImport, track_registry_unit
 from .codes import code_field, within_parent
+from .search import SearchQuerySet, search_indexes
 
 
 class RegencyKind(models.TextChoices):
@@ -141,15 +142,19 @@ class Province(AdministrativeUnit):
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
     population = models.PositiveIntegerField(_("population"), null=True)
 
+    objects = SearchQuerySet.as_manager()
+    search_level = "province"
+
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("province")]
 
     def get_absolute_url(self):
         return reverse("villages:province", args=[self.code])
 
 
-class RegencyQuerySet(models.QuerySet):
+class RegencyQuerySet(SearchQuerySet):
     """Reads over kabupaten/kota."""
 
     def in_province(self, province):
@@ -192,10 +197,12 @@ class Regency(AdministrativeUnit):
     population_female = models.PositiveIntegerField(_("female population"), null=True)
 
     objects = RegencyQuerySet.as_manager()
+    search_level = "regency"
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("regency/city")
         verbose_name_plural = _("regencies/cities")
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("regency", strip_kind=True)]
         constraints = [
             models.CheckConstraint(
                 condition=within_parent("province_id", 5), name="regency_code_in_province"
@@ -209,7 +216,7 @@ class Regency(AdministrativeUnit):
         return reverse("villages:regency", args=[self.code])
 
 
-class DistrictQuerySet(models.QuerySet):
+class DistrictQuerySet(SearchQuerySet):
     """Reads over kecamatan."""
 
     def in_regency(self, regency):
@@ -313,12 +320,16 @@ class District(AdministrativeUnit):
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency/city")
     )
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
 
     objects = DistrictQuerySet.as_manager()
+    search_level = "district"
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("district (kecamatan)")
         verbose_name_plural = _("districts (kecamatan)")
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("district")]
         constraints = [
             models.CheckConstraint(
                 condition=within_parent("regency_id", 8), name="district_code_in_regency"
@@ -329,7 +340,7 @@ class District(AdministrativeUnit):
         return reverse("villages:district", args=[self.code])
 
 
-class VillageQuerySet(models.QuerySet):
+class VillageQuerySet(SearchQuerySet):
     """Reads over desa/kelurahan."""
 
     def in_province(self, province):
@@ -340,13 +351,6 @@ class VillageQuerySet(models.QuerySet):
 
     def in_district(self, district):
         return self.filter(district=district)
-
-    def search(self, text: str):
-        """Match a name (case-insensitive, anywhere) or a code prefix such as `17.01.01`."""
-        text = (text or "").strip()
-        if not text:
-            return self
-        return self.filter(Q(name__icontains=text) | Q(code__startswith=text))
 
     def pilots(self):
         return self.filter(pilot__status=PilotStatus.SELECTED)
@@ -366,8 +370,11 @@ class Village(AdministrativeUnit):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=VillageKind.choices)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
 
     objects = VillageQuerySet.as_manager()
+    search_level = "village"
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("village (desa/kelurahan)")
@@ -383,6 +390,7 @@ class Village(AdministrativeUnit):
         indexes = [
             *AdministrativeUnit.Meta.indexes,
             models.Index(fields=["district"], name="village_district_idx"),
+            *search_indexes("village"),
         ]
 
     def get_absolute_url(self):

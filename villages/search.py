@@ -1,0 +1,221 @@
+"""Search that forgives: registry names found whatever their accents, case, spaces or a typo,
+ranked (docs/search.md).
+
+Names are compared in a normal form computed by PostgreSQL (`villages_search_name`, migration
+0008: `unaccent`, lower case, every run of other characters than a-z and 0-9 made one space), and
+again with the spaces taken out ("batuampar" finds Batu Ampar). A name matches when the query is
+in it (with or without spaces), when a word of it is like the query (pg_trgm's word similarity) or
+when the whole of it is (trigram similarity). Each condition is an operator that the GIN trigram
+indexes on the two normal forms answer, so a search reads the index, not every name.
+
+The rank, best first: exact name > name starting with the query > query inside the name (at a
+word's start or anywhere) > a word like the query > the name like the query. A kabupaten/kota that
+matches closely counts three steps more, a kecamatan one (a name people mean is more often the
+larger place: "kepahyang" is first Kabupaten Kepahiang, then the villages named Kepahyang).
+
+`SearchQuerySet` gives every registry model `search(text)`; `villages.selectors.search_places`
+mixes the ranked kabupaten/kota, kecamatan and desa/kelurahan of one search.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, Value, When
+from django.db.models.functions import Greatest, Replace
+
+#: Longest query read (characters): the longest name of the registry is under 60.
+MAX_QUERY = 100
+#: Shortest query (normalised characters) searched by similarity; shorter ones match by prefix.
+MIN_SIMILAR = 3
+#: A word of the name at least this like the query (pg_trgm word_similarity) ranks as a word match.
+WORD_SIMILAR = 0.5
+#: A match at least this close (word similarity or similarity) lifts a larger unit above villages.
+CLOSE = 0.5
+#: Steps a close match of a larger unit gains in the rank (see the module docstring).
+LEVEL_BONUS = {"province": 4, "regency": 3, "district": 1, "village": 0}
+
+#: Words naming a kind of unit: a query starting with one searches the rest and prefers that kind.
+KIND_WORDS = {
+    "kabupaten": "regency",
+    "kab": "regency",
+    "kota": "regency",
+    "kecamatan": "district",
+    "kec": "district",
+    "desa": "village",
+    "kelurahan": "village",
+    "kel": "village",
+}
+_CODE = re.compile(r"[0-9]{2}(\.[0-9]{1,2}(\.[0-9]{1,2}(\.[0-9]{1,4})?)?)?\.?")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Python's twin of SQL `villages_search_name`: accents off, lower case, words of a-z/0-9
+    separated by one space (NUL, `%`, `_` and every other sign become spaces)."""
+    decomposed = unicodedata.normalize("NFKD", text[: MAX_QUERY * 2])
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return " ".join(_WORDS.findall(plain))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A search text made ready: its normal form `text`, `compact` (no spaces), the kind of unit
+    it names first (`kabupaten …`), or the code prefix it is."""
+
+    text: str
+    compact: str
+    prefer: str = ""  # "regency", "district", "village" or ""
+    code: str = ""
+
+    @classmethod
+    def parse(cls, raw: str | None) -> Query | None:
+        """None when there is nothing to search (empty, only signs, one character)."""
+        raw = (raw or "").strip()[:MAX_QUERY]
+        if _CODE.fullmatch(raw):
+            return cls(text=raw, compact=raw, code=raw.rstrip("."))
+        text = normalise(raw)
+        words = text.split(" ")
+        prefer = ""
+        if len(words) > 1 and words[0] in KIND_WORDS:
+            prefer = KIND_WORDS[words[0]]
+            text = " ".join(words[1:])
+        compact = text.replace(" ", "")
+        if len(compact) < 2:
+            return None
+        return cls(text=text, compact=compact, prefer=prefer)
+
+
+class SearchName(Func):
+    """`villages_search_name(expr)`: the normal form of a name (SQL function of migration 0008)."""
+
+    function = "villages_search_name"
+    output_field = models.TextField()
+
+
+class KindStripped(Func):
+    """A regency's name without its leading "kabupaten"/"kota" (matched with the query's
+    `prefer`), so "kepahiang" is the exact name of Kabupaten Kepahiang."""
+
+    function = "regexp_replace"
+    template = "%(function)s(%(expressions)s, '^(kabupaten|kota) ', '')"
+    output_field = models.TextField()
+
+
+def search_name(field: str = "name", *, strip_kind: bool = False) -> Func:
+    expression = SearchName(F(field))
+    return KindStripped(expression) if strip_kind else expression
+
+
+def compact_name(field: str = "name", *, strip_kind: bool = False) -> Func:
+    return Replace(
+        search_name(field, strip_kind=strip_kind),
+        Value(" "),
+        Value(""),
+        output_field=models.TextField(),
+    )
+
+
+def search_indexes(prefix: str, *, strip_kind: bool = False) -> list[GinIndex]:
+    """GIN trigram indexes on a name's two normal forms, the expressions `search()` filters on
+    (a model's Meta.indexes)."""
+    return [
+        GinIndex(
+            OpClass(expression(strip_kind=strip_kind), name="gin_trgm_ops"),
+            name=f"{prefix}_search_{kind}_trgm",
+        )
+        for kind, expression in (("name", search_name), ("compact", compact_name))
+    ]
+
+
+class TrigramOperator(Func):
+    """`lhs <op> rhs` with a pg_trgm operator, as a condition the GIN trigram index answers."""
+
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, lhs, operator: str, rhs, **extra):
+        self.arg_joiner = f" {operator} "
+        super().__init__(lhs, rhs, **extra)
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+class Similarity(Func):
+    function = "similarity"
+    output_field = FloatField()
+
+
+class SearchQuerySet(models.QuerySet):
+    """`search(text)`: the rows whose name matches, best first, annotated with `search_rank`
+    (tier plus the level's bonus), `search_tier` (5 exact … 1 similar) and `search_score`
+    (0–1 similarity). Registry models set `search_level` ("regency", "district", "village")."""
+
+    def search(self, text: str | Query | None):
+        query = text if isinstance(text, Query) or text is None else Query.parse(text)
+        if query is None:
+            return self.none()
+        if query.code:
+            return (
+                self.filter(code__startswith=query.code)
+                .annotate(
+                    search_tier=Value(5, IntegerField()),
+                    search_score=Value(1.0, FloatField()),
+                    search_rank=Value(5, IntegerField()),
+                )
+                .order_by("code")
+            )
+        level = self.model.search_level
+        strip = level == "regency"
+        q, qc = Value(query.text), Value(query.compact)
+        queryset = self.alias(
+            search_key=search_name(strip_kind=strip), search_compact=compact_name(strip_kind=strip)
+        )
+        contains = Q(search_key__contains=query.text) | Q(search_compact__contains=query.compact)
+        if len(query.compact) >= MIN_SIMILAR:
+            # `%` (similarity ≥ pg_trgm.similarity_threshold, 0.3; with and without spaces) and
+            # `<%` (word similarity ≥ pg_trgm.word_similarity_threshold, 0.6): the index answers
+            # each.
+            condition = (
+                contains
+                | Q(TrigramOperator(qc, "%%", F("search_compact")))
+                | Q(TrigramOperator(q, "%%", F("search_key")))
+                | Q(TrigramOperator(q, "<%%", F("search_key")))
+            )
+        else:
+            condition = Q(search_key__startswith=query.text) | Q(
+                search_key__contains=" " + query.text
+            )
+        word = WordSimilarity(q, F("search_key"))
+        score = Greatest(word, Similarity(q, F("search_key")), Similarity(qc, F("search_compact")))
+        tier = Case(
+            When(Q(search_key=query.text) | Q(search_compact=query.compact), then=5),
+            When(
+                Q(search_key__startswith=query.text) | Q(search_compact__startswith=query.compact),
+                then=4,
+            ),
+            When(contains, then=3),
+            When(Q(search_word__gte=WORD_SIMILAR), then=2),
+            default=1,
+            output_field=IntegerField(),
+        )
+        bonus = LEVEL_BONUS[level] + (10 if query.prefer == level else 0)
+        rank = Case(
+            When(Q(search_tier__gte=3) | Q(search_score__gte=CLOSE), then=F("search_tier") + bonus),
+            default=F("search_tier"),
+            output_field=IntegerField(),
+        )
+        return (
+            queryset.filter(condition)
+            .alias(search_word=word)
+            .annotate(search_score=score, search_tier=tier)
+            .annotate(search_rank=rank)
+            .order_by("-search_rank", "-search_score", "name", "code")
+        )
