@@ -156,7 +156,8 @@ def choice_table(villages: list, facts: list[VillageFact], sort: str | None) -> 
     rows = [Row(v, [(fact, fact.cell(v)) for fact in facts]) for v in villages]
     keys = {fact.key: i for i, fact in enumerate(facts)}
     sort = sort or "code"
-    key, descending = sort.lstrip("-"), sort.startswith("-")
+    descending = sort.startswith("-")
+    key = sort[1:] if descending else sort
     if key not in keys and key not in SORT_KEYS:
         sort, key, descending = "code", "code", False
     if key in keys:

@@ -123,13 +123,18 @@ def compact_name(field: str = "name", *, strip_kind: bool = False) -> Func:
 def search_indexes(prefix: str, *, strip_kind: bool = False) -> list[GinIndex]:
     """GIN trigram indexes on a name's two normal forms, the expressions `search()` filters on
     (a model's Meta.indexes)."""
-    return [
+    indexes = [
         GinIndex(
             OpClass(expression(strip_kind=strip_kind), name="gin_trgm_ops"),
             name=f"{prefix}_search_{kind}_trgm",
         )
         for kind, expression in (("name", search_name), ("compact", compact_name))
     ]
+    if strip_kind:  # the whole name too: "kota" finds every kota
+        indexes.append(
+            GinIndex(OpClass(search_name(), name="gin_trgm_ops"), name=f"{prefix}_search_full_trgm")
+        )
+    return indexes
 
 
 class TrigramOperator(Func):
@@ -179,6 +184,11 @@ class SearchQuerySet(models.QuerySet):
             search_key=search_name(strip_kind=strip), search_compact=compact_name(strip_kind=strip)
         )
         contains = Q(search_key__contains=query.text) | Q(search_compact__contains=query.compact)
+        prefix = Q(search_key__startswith=query.text) | Q(search_compact__startswith=query.compact)
+        if strip:  # a regency's whole name too ("kota" finds every kota)
+            queryset = queryset.alias(search_full=search_name())
+            contains |= Q(search_full__contains=query.text)
+            prefix |= Q(search_full__startswith=query.text)
         if len(query.compact) >= MIN_SIMILAR:
             # `%` (similarity ≥ pg_trgm.similarity_threshold, 0.3; with and without spaces) and
             # `<%` (word similarity ≥ pg_trgm.word_similarity_threshold, 0.6): the index answers
@@ -190,17 +200,12 @@ class SearchQuerySet(models.QuerySet):
                 | Q(TrigramOperator(q, "<%%", F("search_key")))
             )
         else:
-            condition = Q(search_key__startswith=query.text) | Q(
-                search_key__contains=" " + query.text
-            )
+            condition = prefix | Q(search_key__contains=" " + query.text)
         word = WordSimilarity(q, F("search_key"))
         score = Greatest(word, Similarity(q, F("search_key")), Similarity(qc, F("search_compact")))
         tier = Case(
             When(Q(search_key=query.text) | Q(search_compact=query.compact), then=5),
-            When(
-                Q(search_key__startswith=query.text) | Q(search_compact__startswith=query.compact),
-                then=4,
-            ),
+            When(prefix, then=4),
             When(contains, then=3),
             When(Q(search_word__gte=WORD_SIMILAR), then=2),
             default=1,

@@ -142,6 +142,10 @@ class Migration(migrations.Migration):
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Replace(villages.search.KindStripped(villages.search.SearchName(models.F('name'))), models.Value(' '), models.Value(''), output_field=models.TextField()), name='gin_trgm_ops'), name='regency_search_compact_trgm'),
         ),
         migrations.AddIndex(
+            model_name='regency',
+            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(villages.search.SearchName(models.F('name')), name='gin_trgm_ops'), name='regency_search_full_trgm'),
+        ),
+        migrations.AddIndex(
             model_name='village',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(villages.search.SearchName(models.F('name')), name='gin_trgm_ops'), name='village_search_name_trgm'),
         ),
