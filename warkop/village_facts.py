@@ -26,10 +26,12 @@ def _count(user, **filters):
 
 
 def _text(total: int, operational: int, sample: int) -> str:
-    text = _("%(total)s (%(operational)s operating)") % {
-        "total": total,
-        "operational": operational,
-    }
+    text = str(total)
+    if total:
+        text = _("%(total)s (%(operational)s operating)") % {
+            "total": total,
+            "operational": operational,
+        }
     if sample:
         text += " · " + _("+%(n)s sample") % {"n": sample}
     return text
@@ -40,7 +42,8 @@ def kiosks_cell(village) -> Cell:
     url = ""
     if total or village.kiosk_sample:
         url = f"{reverse('warkop:list')}?village={village.code}"
-    return Cell(_text(total, operational, village.kiosk_sample), (operational, total), url=url)
+    sample = village.kiosk_sample
+    return Cell(_text(total, operational, sample), (operational, total, sample), url=url)
 
 
 def kiosks_summary(villages) -> Cell:
@@ -50,7 +53,7 @@ def kiosks_summary(villages) -> Cell:
     url = ""
     if villages and (total or sample):
         url = f"{reverse('warkop:list')}?district={villages[0].district_id}"
-    return Cell(_text(total, operational, sample), (operational, total), url=url)
+    return Cell(_text(total, operational, sample), (operational, total, sample), url=url)
 
 
 def village_facts(user) -> list:
