@@ -44,8 +44,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.gis",
     "django.contrib.humanize",
-    # Trigram/unaccent search (villages.search): its index expressions and lookups.
-    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import CreatedByImport, track_registry_unit
 from .codes import code_field, within_parent
-from .search import SearchQuerySet, search_indexes
+from .search import SearchQuerySet, search_fields, search_indexes
 
 
 class RegencyKind(models.TextChoices):
@@ -99,6 +99,8 @@ class AdministrativeUnit(CreatedByImport, models.Model):
     boundary = models.MultiPolygonField(
         _("boundary (simplified)"), srid=4326, null=True, blank=True, spatial_index=False
     )
+    # The name's normal forms for villages.search, stored by PostgreSQL (trigram-indexed).
+    search_name, search_compact = search_fields()
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     imported_by = models.ForeignKey(
         RegistryImport,
@@ -195,6 +197,9 @@ class Regency(AdministrativeUnit):
     population = models.PositiveIntegerField(_("population"), null=True)
     population_male = models.PositiveIntegerField(_("male population"), null=True)
     population_female = models.PositiveIntegerField(_("female population"), null=True)
+    # Searched without its "Kabupaten"/"Kota" (villages.search), and as a whole.
+    search_name, search_compact = search_fields(strip_kind=True)
+    search_full = search_fields()[0]
 
     objects = RegencyQuerySet.as_manager()
     search_level = "regency"
@@ -202,7 +207,7 @@ class Regency(AdministrativeUnit):
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("regency/city")
         verbose_name_plural = _("regencies/cities")
-        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("regency", strip_kind=True)]
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("regency", full=True)]
         constraints = [
             models.CheckConstraint(
                 condition=within_parent("province_id", 5), name="regency_code_in_province"

@@ -1,17 +1,21 @@
 """Search that forgives: registry names found whatever their accents, case, spaces or a typo,
 ranked (docs/search.md).
 
-Names are compared in a normal form computed by PostgreSQL (`villages_search_name`, migration
-0008: `unaccent`, lower case, every run of other characters than a-z and 0-9 made one space), and
-again with the spaces taken out ("batuampar" finds Batu Ampar). A name matches when the query is
-in it (with or without spaces), when a word of it is like the query (pg_trgm's word similarity) or
-when the whole of it is (trigram similarity). Each condition is an operator that the GIN trigram
-indexes on the two normal forms answer, so a search reads the index, not every name.
+Names are compared in a normal form that PostgreSQL computes and stores when a name is written
+(generated columns `search_name` and `search_compact`, function `villages_search_name` of
+migration 0008: `unaccent`, lower case, every run of other characters than a-z and 0-9 one space;
+the compact form without spaces, so "batuampar" finds Batu Ampar). A name matches when the query
+is in it (with or without spaces), when a word of it is like the query (pg_trgm's word
+similarity) or when the whole of it is (trigram similarity, with and without spaces). Each
+condition is an operator that the GIN trigram indexes on the two columns answer, so a search reads
+the indexes, not every name, and ranks only the names they return.
 
 The rank, best first: exact name > name starting with the query > query inside the name (at a
-word's start or anywhere) > a word like the query > the name like the query. A kabupaten/kota that
-matches closely counts three steps more, a kecamatan one (a name people mean is more often the
-larger place: "kepahyang" is first Kabupaten Kepahiang, then the villages named Kepahyang).
+word's start or anywhere) > a word like the query (word similarity ≥ WORD_SIMILAR) > the name
+like the query. A kabupaten/kota that matches closely (tier 3 or better, or similarity ≥ CLOSE)
+counts three steps more, a kecamatan one: the name people mean is more often the larger place, so
+"kepahyang" gives Kabupaten Kepahiang first, then the villages named Kepahyang. A query starting
+with a kind ("kota bengkulu", "desa batu ampar") searches the rest and puts that kind first.
 
 `SearchQuerySet` gives every registry model `search(text)`; `villages.selectors.search_places`
 mixes the ranked kabupaten/kota, kecamatan and desa/kelurahan of one search.
@@ -23,10 +27,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest, Replace
+from django.utils.translation import gettext_lazy as _
 
 #: Longest query read (characters): the longest name of the registry is under 60.
 MAX_QUERY = 100
@@ -120,21 +125,35 @@ def compact_name(field: str = "name", *, strip_kind: bool = False) -> Func:
     )
 
 
-def search_indexes(prefix: str, *, strip_kind: bool = False) -> list[GinIndex]:
-    """GIN trigram indexes on a name's two normal forms, the expressions `search()` filters on
-    (a model's Meta.indexes)."""
-    indexes = [
+def search_fields(*, strip_kind: bool = False) -> tuple[models.GeneratedField, ...]:
+    """`search_name` and `search_compact` of a registry model: the name's two normal forms,
+    computed and stored by PostgreSQL whenever the name changes (GENERATED ALWAYS ... STORED), so
+    a search reads them instead of computing them for every name it looks at."""
+    return tuple(
+        models.GeneratedField(
+            expression=expression(strip_kind=strip_kind),
+            output_field=models.TextField(),
+            db_persist=True,
+            verbose_name=label,
+        )
+        for expression, label in (
+            (search_name, _("name for searching")),
+            (compact_name, _("name for searching, without spaces")),
+        )
+    )
+
+
+def search_indexes(prefix: str, *, full: bool = False) -> list[GinIndex]:
+    """GIN trigram indexes on the normal forms (a model's Meta.indexes)."""
+    fields = ["search_name", "search_compact", *(["search_full"] if full else [])]
+    return [
         GinIndex(
-            OpClass(expression(strip_kind=strip_kind), name="gin_trgm_ops"),
-            name=f"{prefix}_search_{kind}_trgm",
+            fields=[field],
+            opclasses=["gin_trgm_ops"],
+            name=f"{prefix}_{field}_trgm",
         )
-        for kind, expression in (("name", search_name), ("compact", compact_name))
+        for field in fields
     ]
-    if strip_kind:  # the whole name too: "kota" finds every kota
-        indexes.append(
-            GinIndex(OpClass(search_name(), name="gin_trgm_ops"), name=f"{prefix}_search_full_trgm")
-        )
-    return indexes
 
 
 class TrigramOperator(Func):
@@ -161,7 +180,8 @@ class Similarity(Func):
 class SearchQuerySet(models.QuerySet):
     """`search(text)`: the rows whose name matches, best first, annotated with `search_rank`
     (tier plus the level's bonus), `search_tier` (5 exact … 1 similar) and `search_score`
-    (0–1 similarity). Registry models set `search_level` ("regency", "district", "village")."""
+    (0–1 similarity). Registry models set `search_level` ("regency", "district", "village") and
+    have the `search_fields()` (a regency also `search_full`, its whole name's normal form)."""
 
     def search(self, text: str | Query | None):
         query = text if isinstance(text, Query) or text is None else Query.parse(text)
@@ -178,15 +198,11 @@ class SearchQuerySet(models.QuerySet):
                 .order_by("code")
             )
         level = self.model.search_level
-        strip = level == "regency"
         q, qc = Value(query.text), Value(query.compact)
-        queryset = self.alias(
-            search_key=search_name(strip_kind=strip), search_compact=compact_name(strip_kind=strip)
-        )
-        contains = Q(search_key__contains=query.text) | Q(search_compact__contains=query.compact)
-        prefix = Q(search_key__startswith=query.text) | Q(search_compact__startswith=query.compact)
-        if strip:  # a regency's whole name too ("kota" finds every kota)
-            queryset = queryset.alias(search_full=search_name())
+        name, compact = F("search_name"), F("search_compact")
+        contains = Q(search_name__contains=query.text) | Q(search_compact__contains=query.compact)
+        prefix = Q(search_name__startswith=query.text) | Q(search_compact__startswith=query.compact)
+        if level == "regency":  # a regency's whole name too ("kota" finds every kota)
             contains |= Q(search_full__contains=query.text)
             prefix |= Q(search_full__startswith=query.text)
         if len(query.compact) >= MIN_SIMILAR:
@@ -195,16 +211,15 @@ class SearchQuerySet(models.QuerySet):
             # each.
             condition = (
                 contains
-                | Q(TrigramOperator(qc, "%%", F("search_compact")))
-                | Q(TrigramOperator(q, "%%", F("search_key")))
-                | Q(TrigramOperator(q, "<%%", F("search_key")))
+                | Q(TrigramOperator(qc, "%%", compact))
+                | Q(TrigramOperator(q, "%%", name))
+                | Q(TrigramOperator(q, "<%%", name))
             )
         else:
-            condition = prefix | Q(search_key__contains=" " + query.text)
-        word = WordSimilarity(q, F("search_key"))
-        score = Greatest(word, Similarity(q, F("search_key")), Similarity(qc, F("search_compact")))
+            condition = prefix | Q(search_name__contains=" " + query.text)
+        word = WordSimilarity(q, name)
         tier = Case(
-            When(Q(search_key=query.text) | Q(search_compact=query.compact), then=5),
+            When(Q(search_name=query.text) | Q(search_compact=query.compact), then=5),
             When(prefix, then=4),
             When(contains, then=3),
             When(Q(search_word__gte=WORD_SIMILAR), then=2),
@@ -218,9 +233,12 @@ class SearchQuerySet(models.QuerySet):
             output_field=IntegerField(),
         )
         return (
-            queryset.filter(condition)
+            self.filter(condition)
             .alias(search_word=word)
-            .annotate(search_score=score, search_tier=tier)
+            .annotate(
+                search_score=Greatest(word, Similarity(q, name), Similarity(qc, compact)),
+                search_tier=tier,
+            )
             .annotate(search_rank=rank)
             .order_by("-search_rank", "-search_score", "name", "code")
         )
