@@ -183,6 +183,23 @@ class SearchQuerySet(models.QuerySet):
     (0–1 similarity). Registry models set `search_level` ("regency", "district", "village") and
     have the `search_fields()` (a regency also `search_full`, its whole name's normal form)."""
 
+    def matching(self, text: str | None):
+        """A filter, not a search: the rows whose name contains `text` (accents, case and spaces
+        forgiven, no typos) or whose code starts with it; order untouched. On the trigram
+        indexes. The lists' and the API's `q` (villages.filtersets.SearchMixin)."""
+        raw = (text or "").strip()[:MAX_QUERY]
+        if _CODE.fullmatch(raw):
+            return self.filter(code__startswith=raw.rstrip("."))
+        words = normalise(raw)
+        if not words:
+            return self.none()
+        condition = Q(search_name__contains=words) | Q(
+            search_compact__contains=words.replace(" ", "")
+        )
+        if self.model.search_level == "regency":
+            condition |= Q(search_full__contains=words)
+        return self.filter(condition)
+
     def search(self, text: str | Query | None):
         query = text if isinstance(text, Query) or text is None else Query.parse(text)
         if query is None:

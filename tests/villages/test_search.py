@@ -160,3 +160,25 @@ SEARCH_QUERIES = 4 + 1 + 3  # session, user, permissions (2); the example; one p
 def test_search_page_query_count_is_constant(staff_client, django_assert_num_queries, q):
     with django_assert_num_queries(SEARCH_QUERIES):
         assert staff_client.get("/registry/search/", {"q": q}).status_code == 200
+
+
+# --- The lists' and the API's `q` filter: forgiving, but a filter (no typos, order kept) ---------
+
+
+def api_codes(client, q):
+    response = client.get("/api/v1/villages/", {"q": q})
+    assert response.status_code == 200
+    return {row["code"] for row in response.json()["results"]}
+
+
+def test_the_q_filter_forgives_accents_case_and_spaces_but_not_typos(staff_client):
+    for q in ("batu ampar", "BÀTU AMPAR", "batuampar", "Batu-Ampar"):
+        assert api_codes(staff_client, q) == BATU_AMPAR
+    assert api_codes(staff_client, "batu ampr") == set()
+    assert api_codes(staff_client, "%") == set()
+    assert api_codes(staff_client, "17.01.01.200") >= {"17.01.01.2001"}
+
+
+def test_the_q_filter_finds_a_kota_by_its_whole_name(staff_client):
+    response = staff_client.get("/api/v1/regencies/", {"q": "kota"})
+    assert {row["code"] for row in response.json()["results"]} == {"17.71"}
