@@ -31,6 +31,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest, Replace
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 #: Longest query read (characters): the longest name of the registry is under 60.
@@ -177,11 +178,21 @@ class Similarity(Func):
     output_field = FloatField()
 
 
+def search_rank(unit, query: Query | None = None) -> int:
+    """A searched unit's rank across levels: its tier, plus its level's bonus (and 10 for the
+    kind the query named first) when it matches closely (tier 3 or better, or score ≥ CLOSE)."""
+    level = unit.search_level
+    bonus = LEVEL_BONUS[level] + (10 if query is not None and query.prefer == level else 0)
+    close = unit.search_tier >= 3 or unit.search_score >= CLOSE
+    return unit.search_tier + bonus if close else unit.search_tier
+
+
 class SearchQuerySet(models.QuerySet):
-    """`search(text)`: the rows whose name matches, best first, annotated with `search_rank`
-    (tier plus the level's bonus), `search_tier` (5 exact … 1 similar) and `search_score`
-    (0–1 similarity). Registry models set `search_level` ("regency", "district", "village") and
-    have the `search_fields()` (a regency also `search_full`, its whole name's normal form)."""
+    """`search(text)`: the rows whose name matches, best first, annotated with `search_tier`
+    (5 exact … 1 similar) and `search_score` (0–1 similarity); `search_rank(unit, query)` places
+    them among the other levels' (villages.selectors.search_places). Registry models set
+    `search_level` ("regency", "district", "village") and have the `search_fields()` (a regency
+    also `search_full`, its whole name's normal form)."""
 
     def matching(self, text: str | None):
         """A filter, not a search: the rows whose name contains `text` (accents, case and spaces
@@ -210,7 +221,6 @@ class SearchQuerySet(models.QuerySet):
                 .annotate(
                     search_tier=Value(5, IntegerField()),
                     search_score=Value(1.0, FloatField()),
-                    search_rank=Value(5, IntegerField()),
                 )
                 .order_by("code")
             )
@@ -243,19 +253,20 @@ class SearchQuerySet(models.QuerySet):
             default=1,
             output_field=IntegerField(),
         )
-        bonus = LEVEL_BONUS[level] + (10 if query.prefer == level else 0)
-        rank = Case(
-            When(Q(search_tier__gte=3) | Q(search_score__gte=CLOSE), then=F("search_tier") + bonus),
-            default=F("search_tier"),
-            output_field=IntegerField(),
-        )
+        score = Greatest(word, Similarity(q, name), Similarity(qc, compact))
+        # Best first by search_rank within one level: the bonus is the same for every row, so
+        # a level with a bonus puts its close matches first, then orders by tier and score.
+        order = ["-search_tier", "-search_score", "name", "code"]
+        if LEVEL_BONUS[level] or query.prefer == level:
+            close = Case(
+                When(contains | prefix, then=True),
+                default=GreaterThanOrEqual(score, CLOSE),
+                output_field=BooleanField(),
+            )
+            order.insert(0, close.desc())
         return (
             self.filter(condition)
             .alias(search_word=word)
-            .annotate(
-                search_score=Greatest(word, Similarity(q, name), Similarity(qc, compact)),
-                search_tier=tier,
-            )
-            .annotate(search_rank=rank)
-            .order_by("-search_rank", "-search_score", "name", "code")
+            .annotate(search_score=score, search_tier=tier)
+            .order_by(*order)
         )

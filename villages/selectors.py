@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
 from .models import District, Pilot, PilotStatus, Province, Regency, Village
-from .search import Query
+from .search import Query, search_rank
 
 #: Results of one search (all levels together).
 SEARCH_LIMIT = 30
@@ -23,11 +23,12 @@ class Place:
 
     level: str  # "province", "regency", "district" or "village"
     unit: object
+    rank: int = 0  # villages.search.search_rank
 
     @property
     def order(self) -> tuple:
         unit = self.unit
-        return (-unit.search_rank, LEVELS.index(self.level), -unit.search_score, unit.name)
+        return (-self.rank, LEVELS.index(self.level), -unit.search_score, unit.name)
 
     @property
     def kind_label(self) -> str:
@@ -112,6 +113,8 @@ def search_places(
         if with_centroid:
             villages = villages.filter(centroid__isnull=False)
         places += [Place("village", v) for v in villages[:limit]]
+    for place in places:
+        place.rank = search_rank(place.unit, query)
     places.sort(key=lambda place: place.order)
     return places[:limit]
 

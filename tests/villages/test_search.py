@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from villages.models import District, Regency, Village
-from villages.search import Query, normalise
+from villages.search import Query, normalise, search_rank
 from villages.selectors import search_places
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,12 @@ def test_rank_exact_then_prefix_then_word_then_similar():
     ranked = list(District.objects.search("kedurang").filter(regency_id="17.01"))
     assert [d.name for d in ranked[:2]] == ["Kedurang", "Kedurang Ilir"]
     assert [d.search_tier for d in ranked[:2]] == [5, 4]
-    tiers = [d.search_rank for d in ranked]
-    assert tiers == sorted(tiers, reverse=True)
+    ranks = [search_rank(d) for d in ranked]
+    assert ranks == sorted(ranks, reverse=True)
+    villages = list(Village.objects.search("kepahyang"))
+    keys = [(v.search_tier, v.search_score) for v in villages]
+    assert keys == sorted(keys, reverse=True)
+    assert [v.search_tier for v in villages[:3]] == [5, 5, 3]
 
 
 def test_typo_in_one_word_of_a_longer_name():
