@@ -23,6 +23,7 @@ mixes the ranked kabupaten/kota, kecamatan and desa/kelurahan of one search.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from django.db.models import BooleanField, Case, F, FloatField, Func, IntegerFie
 from django.db.models.functions import Greatest, Replace
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 #: Longest query read (characters): the longest name of the registry is under 60.
 MAX_QUERY = 100
@@ -94,6 +97,36 @@ class Query:
         if len(compact) < 2:
             return None
         return cls(text=text, compact=compact, prefer=prefer)
+
+
+#: The planner's cost of pg_trgm's `%` and `<%` functions (its default, 1, makes a scan of every
+#: name look cheaper than the trigram indexes on a registry of Bengkulu's size, where it is ~10×
+#: slower). Set by `tune_trigram_costs` after every `migrate`.
+TRIGRAM_COST = 20
+TRIGRAM_FUNCTIONS = ("similarity_op(text, text)", "word_similarity_op(text, text)")
+
+
+def tune_trigram_costs(*, using: str = "default", **kwargs) -> None:
+    """post_migrate (villages): give pg_trgm's operator functions TRIGRAM_COST. Kept outside the
+    migration because a restored dump recreates the extension with its defaults; a role that
+    does not own the extension only gets a warning (the searches are right either way)."""
+    from django.db import DatabaseError, connections, transaction
+
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_proc WHERE proname IN ('similarity_op', "
+            "'word_similarity_op') AND procost <> %s",
+            [TRIGRAM_COST],
+        )
+        if not cursor.fetchone()[0]:
+            return
+        try:
+            with transaction.atomic(using=using):
+                for function in TRIGRAM_FUNCTIONS:
+                    cursor.execute(f"ALTER FUNCTION {function} COST {TRIGRAM_COST}")
+        except DatabaseError as error:
+            logger.warning("pg_trgm's function costs left as they are: %s", error)
 
 
 class SearchName(Func):

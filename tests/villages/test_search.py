@@ -157,6 +157,27 @@ def test_search_reads_the_trigram_indexes(model):
     assert f"{prefix}_search_compact_trgm" in plan
 
 
+def test_trigram_operators_cost_what_they_do_after_migrate():
+    """pg_trgm's operator functions get TRIGRAM_COST after every migrate (villages.search): with
+    their default cost the planner scans Bengkulu's 1,513 villages computing similarities instead
+    of reading the trigram indexes, ~10× slower (BENCHMARKS.md, "Search and the finder")."""
+    from villages.search import TRIGRAM_COST, tune_trigram_costs
+
+    def costs():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT procost FROM pg_proc WHERE proname IN "
+                "('similarity_op', 'word_similarity_op')"
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    assert costs() == [TRIGRAM_COST, TRIGRAM_COST]
+    with connection.cursor() as cursor:  # as a restored dump has them
+        cursor.execute("ALTER FUNCTION similarity_op(text, text) COST 1")
+    tune_trigram_costs(using="default")
+    assert costs() == [TRIGRAM_COST, TRIGRAM_COST]
+
+
 SEARCH_QUERIES = 4 + 1 + 3  # session, user, permissions (2); the example; one per level
 
 
