@@ -363,7 +363,7 @@ def search(request):
     province = settings.PORTAL_PROVINCE
     # The hints name a village and a kabupaten/kota of the province: its first ones by code.
     example = (
-        Village.objects.filter(district__regency__province_id=province)
+        Village.objects.filter(code__startswith=f"{province}.")  # the primary key's range
         .select_related("district__regency")
         .only("name", "district__code", "district__regency__code", "district__regency__name")
         .order_by("code")

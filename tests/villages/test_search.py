@@ -46,9 +46,9 @@ def test_kepahyang_ranks_the_kabupaten_above_the_villages_named_kepahyang(staff_
     found = codes(search(staff_client, "kepahyang"))
     assert set(found) >= KEPAHYANG_VILLAGES
     assert all(found.index(KEPAHIANG) < found.index(code) for code in KEPAHYANG_VILLAGES)
-    # The exact villages come before the villages that only look like the query.
-    dusun_kepahiang = "17.08.04.1011"
-    assert all(found.index(code) < found.index(dusun_kepahiang) for code in KEPAHYANG_VILLAGES)
+    # The exact villages come before those that only contain the query.
+    tanjung_kepahyang = "17.09.04.2020"
+    assert all(found.index(code) < found.index(tanjung_kepahyang) for code in KEPAHYANG_VILLAGES)
 
 
 # --- Ranking -------------------------------------------------------------------------------------
