@@ -15,7 +15,8 @@ side by side).
 
 Measured through Django's test client (middleware, session, permissions, SQL, templates; no
 network) with DEBUG off for the request path (no query log): the registry search page for the
-issue's queries, the public finder with a village (nearest kiosks) and with a typed place (the same
+issue's queries, a kecamatan and a village page (the pilot-choice facts), the public finder with
+a village (nearest kiosks) and with a typed place (the same
 search), and `Village.objects.search()` across every province (no province filter). Reported per
 URL: median of `--repeat` requests per round, the median of the rounds' medians, and the number of
 SQL queries. Then the plans (`EXPLAIN ANALYZE`) that show the trigram indexes and the kiosks' GiST
@@ -41,6 +42,8 @@ REQUESTS = [
     ("search “batuampar”", "/registry/search/?q=batuampar"),
     ("search “air” (common)", "/registry/search/?q=air"),
     ("search code “17.03”", "/registry/search/?q=17.03"),
+    ("kecamatan page (Lais, 13 villages, their facts)", "/registry/districts/17.03.10/"),
+    ("village page (Air Padang, its facts)", "/registry/villages/17.03.10.2009/"),
     ("finder: village → nearest kiosks", "/layanan/?layanan=pln_token&desa=17.71.01.1001"),
     ("finder: typed place “Kephiang”", "/layanan/?layanan=pln_token&q=Kephiang"),
 ]
