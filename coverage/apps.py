@@ -7,3 +7,11 @@ class CoverageConfig(AppConfig):
 
     name = "coverage"
     verbose_name = _("Network coverage")
+
+    def ready(self):
+        from villages import extensions
+
+        from .village_facts import village_facts
+
+        if village_facts not in extensions.village_facts:
+            extensions.village_facts.append(village_facts)

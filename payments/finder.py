@@ -21,12 +21,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.core import ratelimit
 from portal.core.clients import client_address
-from villages.models import Village
+from villages.selectors import place_by_code, search_places
 from warkop.services import point_from_lat_lng
 
 from .selectors import active_categories, nearest_offerings
 
-VILLAGE_CHOICES_LIMIT = 15
+#: Places offered when a search matches several.
+CHOICES_LIMIT = 15
+#: villages.search's tiers of an exact name and of a name starting with the query.
+EXACT, PREFIX = 5, 4
 
 
 def throttled(request) -> bool:
@@ -40,18 +43,19 @@ def throttled(request) -> bool:
 
 
 class Search:
-    """What the visitor asked: a service and an origin (a village, or a point)."""
+    """What the visitor asked: a service and an origin (a place of the registry, or a point)."""
 
     def __init__(self, data):
-        self.service_code = (data.get("layanan") or "").strip()
-        self.village_code = (data.get("desa") or "").strip()
+        self.service_code = (data.get("layanan") or "").strip()[:40]
+        # `desa`: the code of the place chosen (a village, or a kecamatan/kabupaten's centre).
+        self.place_code = (data.get("desa") or "").strip()[:20]
         self.query = (data.get("q") or "").strip()[:80]
         self.lat, self.lng = data.get("lat"), data.get("lng")
         self.error = ""
         self.category = None
-        self.village = None
+        self.place = None  # villages.selectors.Place
         self.origin: Point | None = None
-        self.village_choices: list = []
+        self.choices: list = []
 
     def resolve(self, categories):
         by_code = {category.code: category for category in categories}
@@ -67,30 +71,31 @@ class Search:
             except ValidationError:
                 self.error = _("Your location could not be read.")
             return
-        villages = Village.objects.select_related("district__regency").defer(
-            "boundary", "district__boundary", "district__regency__boundary"
-        )
-        if self.village_code:
-            self.village = villages.filter(code=self.village_code).first()
+        province = settings.PORTAL_PROVINCE
+        if self.place_code:
+            self.place = place_by_code(self.place_code, province=province)
+            if self.place is None:
+                self.error = _("Choose a place from the list.")
         elif self.query:
-            matches = list(
-                villages.search(self.query)
-                .filter(centroid__isnull=False)
-                .order_by("name", "code")[: VILLAGE_CHOICES_LIMIT + 1]
+            # The registry's forgiving search (villages.search): "batu ampr", "Kephiang".
+            matches = search_places(
+                self.query, province=province, limit=CHOICES_LIMIT, with_centroid=True
             )
-            if len(matches) == 1:
-                self.village = matches[0]
+            # One match, or one exact name and nothing else starting like it: no need to ask.
+            close = [place for place in matches if place.unit.search_tier >= PREFIX]
+            if len(matches) == 1 or (len(close) == 1 and close[0].unit.search_tier == EXACT):
+                self.place = (close or matches)[0]
             else:
-                self.village_choices = matches[:VILLAGE_CHOICES_LIMIT]
+                self.choices = matches
                 if not matches:
                     self.error = _("No village matches “%(q)s”.") % {"q": self.query}
         else:
             self.error = _("Type the name of your village, or use your location.")
-        if self.village is not None:
-            if self.village.centroid is None:
+        if self.place is not None:
+            if self.place.centroid is None:
                 self.error = _("This village has no location in the registry.")
             else:
-                self.origin = self.village.centroid
+                self.origin = self.place.centroid
 
     def params(self) -> str:
         """The query string of the map's data for this search."""

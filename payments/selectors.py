@@ -8,7 +8,7 @@ from django.contrib.gis.measure import D
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Value
 
 from villages.models import Village
-from warkop.models import WarkopStatus
+from warkop.models import Warkop, WarkopStatus
 
 from .models import ServiceCategory, ServiceOffering
 
@@ -34,11 +34,21 @@ def active_categories():
 
 def nearest_offerings(*, category, origin: Point, limit: int = FINDER_LIMIT, max_km=None):
     """Active offerings of `category` at operational kiosks, nearest first, each annotated with
-    `distance` (metres, PostGIS ST_Distance on geography). One query."""
+    `distance` (metres, PostGIS ST_Distance on geography). One query.
+
+    The nearest kiosks are found first on the kiosk table alone (KNN `<->` on its GiST index,
+    LIMIT `limit`: the index walks outwards from the origin and stops), and only those are joined
+    to their offerings, village, kecamatan and kabupaten: ordered across the joins, `<->` could
+    not use the index and PostgreSQL measured every kiosk (issue #14)."""
     origin_value = geography_point(origin)
+    offered = ServiceOffering.objects.active().filter(warkop=OuterRef("pk"), category=category)
+    kiosks = Warkop.objects.filter(Exists(offered), status=WarkopStatus.OPERATIONAL)
+    if max_km:
+        kiosks = kiosks.filter(location__dwithin=(origin_value.value, D(km=max_km)))
+    nearest = kiosks.order_by(KnnDistance(F("location"), origin_value)).values("pk")[:limit]
     queryset = (
         ServiceOffering.objects.active()
-        .filter(category=category, warkop__status=WarkopStatus.OPERATIONAL)
+        .filter(category=category, warkop__in=nearest)
         .select_related("warkop__village__district__regency", "provider", "category")
         .defer(
             "warkop__village__boundary",
@@ -52,8 +62,6 @@ def nearest_offerings(*, category, origin: Point, limit: int = FINDER_LIMIT, max
         .annotate(distance=Distance("warkop__location", origin_value))
         .order_by(KnnDistance(F("warkop__location"), origin_value), "fee", "pk")
     )
-    if max_km:
-        queryset = queryset.filter(warkop__location__dwithin=(origin_value.value, D(km=max_km)))
     return queryset[:limit]
 
 

@@ -9,9 +9,16 @@ from django.utils.translation import gettext
 
 from portal.core.audit import describe
 
-#: Registry columns the audit trail leaves out: the (large) boundary, the timestamp and the link to
-#: the import that created the unit.
-UNTRACKED_UNIT_FIELDS = ["boundary", "updated_at", "imported_by"]
+#: Registry columns the audit trail leaves out: the (large) boundary, the timestamp, the link to
+#: the import that created the unit and the name's normal forms (generated from the name).
+UNTRACKED_UNIT_FIELDS = [
+    "boundary",
+    "updated_at",
+    "imported_by",
+    "search_name",
+    "search_compact",
+    "search_full",
+]
 
 
 class CreatedByImport:

@@ -1,7 +1,6 @@
 """One FilterSet per listable model; the HTML lists and the API share them."""
 
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -17,15 +16,15 @@ from .models import (
 
 
 class SearchMixin(django_filters.FilterSet):
-    """`q`: a name (anywhere, any case) or the start of a Kemendagri code."""
+    """`q`: a name (anywhere; accents, case and spaces forgiven) or the start of a Kemendagri
+    code, on the trigram indexes (villages.search: `matching`)."""
 
     q = django_filters.CharFilter(method="filter_q", label=_("Name or code"))
 
     def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
+        if not value.strip():
             return queryset
-        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+        return queryset.matching(value)
 
 
 class ProvinceFilterSet(SearchMixin):

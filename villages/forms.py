@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .models import Pilot, PilotStatus, Village
+from .search import MAX_QUERY
 
 
 class ServiceFormMixin:
@@ -100,3 +101,27 @@ class PilotDecideForm(ServiceFormMixin, forms.Form):
         except ValidationError as error:
             self.add_service_error(error)
             return None
+
+
+class SearchForm(forms.Form):
+    """The registry's search box (villages.search): a name or a code, and the kind of unit."""
+
+    KINDS = [
+        ("", _("All kinds")),
+        ("regency", _("Kabupaten/kota")),
+        ("district", _("Kecamatan")),
+        ("desa", _("Desa")),
+        ("kelurahan", _("Kelurahan")),
+    ]
+
+    q = forms.CharField(label=_("Name or Kemendagri code"), max_length=MAX_QUERY, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=KINDS, required=False)
+
+    def levels(self) -> tuple[tuple[str, ...], str]:
+        """(levels searched, village kind) for villages.selectors.search_places."""
+        kind = self.cleaned_data.get("kind") or ""
+        if kind in ("desa", "kelurahan"):
+            return ("village",), kind
+        if kind:
+            return (kind,), ""
+        return ("regency", "district", "village"), ""

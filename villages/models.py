@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import CreatedByImport, track_registry_unit
 from .codes import code_field, within_parent
+from .search import SearchQuerySet, search_fields, search_indexes
 
 
 class RegencyKind(models.TextChoices):
@@ -98,6 +99,8 @@ class AdministrativeUnit(CreatedByImport, models.Model):
     boundary = models.MultiPolygonField(
         _("boundary (simplified)"), srid=4326, null=True, blank=True, spatial_index=False
     )
+    # The name's normal forms for villages.search, stored by PostgreSQL (trigram-indexed).
+    search_name, search_compact = search_fields()
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     imported_by = models.ForeignKey(
         RegistryImport,
@@ -141,15 +144,19 @@ class Province(AdministrativeUnit):
     area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
     population = models.PositiveIntegerField(_("population"), null=True)
 
+    objects = SearchQuerySet.as_manager()
+    search_level = "province"
+
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("province")]
 
     def get_absolute_url(self):
         return reverse("villages:province", args=[self.code])
 
 
-class RegencyQuerySet(models.QuerySet):
+class RegencyQuerySet(SearchQuerySet):
     """Reads over kabupaten/kota."""
 
     def in_province(self, province):
@@ -190,12 +197,17 @@ class Regency(AdministrativeUnit):
     population = models.PositiveIntegerField(_("population"), null=True)
     population_male = models.PositiveIntegerField(_("male population"), null=True)
     population_female = models.PositiveIntegerField(_("female population"), null=True)
+    # Searched without its "Kabupaten"/"Kota" (villages.search), and as a whole.
+    search_name, search_compact = search_fields(strip_kind=True)
+    search_full = search_fields()[0]
 
     objects = RegencyQuerySet.as_manager()
+    search_level = "regency"
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("regency/city")
         verbose_name_plural = _("regencies/cities")
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("regency", full=True)]
         constraints = [
             models.CheckConstraint(
                 condition=within_parent("province_id", 5), name="regency_code_in_province"
@@ -209,7 +221,7 @@ class Regency(AdministrativeUnit):
         return reverse("villages:regency", args=[self.code])
 
 
-class DistrictQuerySet(models.QuerySet):
+class DistrictQuerySet(SearchQuerySet):
     """Reads over kecamatan."""
 
     def in_regency(self, regency):
@@ -313,12 +325,16 @@ class District(AdministrativeUnit):
     regency = models.ForeignKey(
         Regency, on_delete=models.PROTECT, related_name="districts", verbose_name=_("regency/city")
     )
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
 
     objects = DistrictQuerySet.as_manager()
+    search_level = "district"
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("district (kecamatan)")
         verbose_name_plural = _("districts (kecamatan)")
+        indexes = [*AdministrativeUnit.Meta.indexes, *search_indexes("district")]
         constraints = [
             models.CheckConstraint(
                 condition=within_parent("regency_id", 8), name="district_code_in_regency"
@@ -329,7 +345,7 @@ class District(AdministrativeUnit):
         return reverse("villages:district", args=[self.code])
 
 
-class VillageQuerySet(models.QuerySet):
+class VillageQuerySet(SearchQuerySet):
     """Reads over desa/kelurahan."""
 
     def in_province(self, province):
@@ -340,13 +356,6 @@ class VillageQuerySet(models.QuerySet):
 
     def in_district(self, district):
         return self.filter(district=district)
-
-    def search(self, text: str):
-        """Match a name (case-insensitive, anywhere) or a code prefix such as `17.01.01`."""
-        text = (text or "").strip()
-        if not text:
-            return self
-        return self.filter(Q(name__icontains=text) | Q(code__startswith=text))
 
     def pilots(self):
         return self.filter(pilot__status=PilotStatus.SELECTED)
@@ -366,8 +375,11 @@ class Village(AdministrativeUnit):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=VillageKind.choices)
     postal_code = models.CharField(_("postal code"), max_length=5, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=3, null=True)
+    population = models.PositiveIntegerField(_("population"), null=True)
 
     objects = VillageQuerySet.as_manager()
+    search_level = "village"
 
     class Meta(AdministrativeUnit.Meta):
         verbose_name = _("village (desa/kelurahan)")
@@ -383,6 +395,7 @@ class Village(AdministrativeUnit):
         indexes = [
             *AdministrativeUnit.Meta.indexes,
             models.Index(fields=["district"], name="village_district_idx"),
+            *search_indexes("village"),
         ]
 
     def get_absolute_url(self):

@@ -20,8 +20,8 @@ from portal.core.decorators import permission_page
 from portal.core.scopes import scoped
 
 from . import services
-from .filtersets import DistrictFilterSet, PilotFilterSet, RegencyFilterSet, VillageFilterSet
-from .forms import PilotDecideForm, PilotProposeForm
+from .filtersets import PilotFilterSet
+from .forms import PilotDecideForm, PilotProposeForm, SearchForm
 from .models import (
     District,
     Pilot,
@@ -32,6 +32,16 @@ from .models import (
     Village,
     VillageKind,
 )
+from .pilot_choice import (
+    annotated,
+    area_cell,
+    choice_table,
+    density_cell,
+    facts_for,
+    population_cell,
+    with_boundary_area,
+)
+from .selectors import SEARCH_LIMIT, search_places
 from .services import ALLOWED_DECISIONS
 
 #: Every role may read the registry (reference data); a logged-in user without a role may not.
@@ -42,7 +52,6 @@ REGISTRY_PERMISSION = "villages.view_village"
 registry_page = permission_page(REGISTRY_PERMISSION)
 
 
-SEARCH_PAGE_SIZE = 25
 PILOTS_PAGE_SIZE = 50
 
 # Map colours, shared with static/css/portal.css (legend swatches use the same values).
@@ -192,25 +201,40 @@ def regency(request, code):
 
 @registry_page
 def district(request, code):
-    """A kecamatan with all its desa/kelurahan, their postal codes and pilot status."""
+    """A kecamatan with its desa/kelurahan side by side with what a pilot is chosen by
+    (villages.pilot_choice): population, area, density, connectivity, kiosks, pilot status;
+    sortable (`?sort=key` or `-key`)."""
     district = get_object_or_404(
-        District.objects.select_related("regency__province").defer(
-            "boundary", "regency__boundary", "regency__province__boundary"
+        with_boundary_area(
+            District.objects.select_related("regency__province").defer(
+                "boundary", "regency__boundary", "regency__province__boundary"
+            )
         ),
         code=code,
     )
+    facts = facts_for(request.user)
     villages = list(
-        Village.objects.in_district(district)
-        .select_related("pilot")
-        .defer("boundary")
-        .order_by("code")
+        annotated(
+            Village.objects.in_district(district).select_related("pilot").defer("boundary"),
+            facts,
+        ).order_by("code")
     )
     pilots = [v.pilot for v in villages if _pilot_of(v) is not None]
+    if district.population is None and villages and all(v.population for v in villages):
+        district.population = sum(v.population for v in villages)
+    table = choice_table(villages, facts, request.GET.get("sort"))
     context = {
         "district": district,
         "regency": district.regency,
         "province": district.regency.province,
         "villages": villages,
+        "table": table,
+        "district_figures": [
+            (_("Population"), population_cell(district)),
+            (_("Area"), area_cell(district)),
+            (_("Population density"), density_cell(district)),
+        ],
+        "stylesheets": sorted({fact.stylesheet for fact in facts if fact.stylesheet}),
         "desa_count": sum(v.kind == VillageKind.DESA for v in villages),
         "kelurahan_count": sum(v.kind == VillageKind.KELURAHAN for v in villages),
         "selected_pilots": [p for p in pilots if p.status == PilotStatus.SELECTED],
@@ -229,11 +253,12 @@ def _pilot_of(village):
         return None
 
 
-def _village_for_page(code):
+def _village_for_page(code, facts=()):
+    """The village with its related rows and the facts' annotations, in one query."""
     return get_object_or_404(
-        Village.objects.select_related(
-            "district__regency__province", "pilot__recorded_by", "pilot__decided_by"
-        ).defer(
+        annotated(Village.objects.all(), facts)
+        .select_related("district__regency__province", "pilot__recorded_by", "pilot__decided_by")
+        .defer(
             "boundary",
             "district__boundary",
             "district__regency__boundary",
@@ -252,7 +277,7 @@ def decision_actions() -> dict:
     }
 
 
-def _render_village(request, village, *, propose_form=None, decide_form=None):
+def _render_village(request, village, facts, *, propose_form=None, decide_form=None):
     user = request.user
     pilot = _pilot_of(village)
     can_propose = services.can_propose(user=user, pilot=pilot)
@@ -265,6 +290,8 @@ def _render_village(request, village, *, propose_form=None, decide_form=None):
         "regency": district.regency,
         "province": district.regency.province,
         "pilot": pilot,
+        "facts": [(fact, fact.cell(village)) for fact in facts],
+        "stylesheets": sorted({fact.stylesheet for fact in facts if fact.stylesheet}),
         "can_propose": can_propose or propose_form is not None,
         "can_decide": can_decide or decide_form is not None,
         "propose_form": propose_form or PilotProposeForm(),
@@ -283,28 +310,31 @@ def _render_village(request, village, *, propose_form=None, decide_form=None):
 @registry_page
 def village(request, code):
     """A desa/kelurahan: its facts, its place on the map and its pilot record."""
-    return _render_village(request, _village_for_page(code))
+    facts = facts_for(request.user)
+    return _render_village(request, _village_for_page(code, facts), facts)
 
 
 @permission_page("villages.add_pilot")
 @require_POST
 def village_propose(request, code):
     """Propose the village as desa percontohan (needs `villages.add_pilot`)."""
-    village = _village_for_page(code)
+    facts = facts_for(request.user)
+    village = _village_for_page(code, facts)
     form = PilotProposeForm(request.POST)
     if form.is_valid() and form.save(village=village, by=request.user):
         messages.success(
             request, _("%(village)s was proposed as a pilot village.") % {"village": village.name}
         )
         return redirect(village)
-    return _render_village(request, village, propose_form=form)
+    return _render_village(request, village, facts, propose_form=form)
 
 
 @permission_page("villages.change_pilot")
 @require_POST
 def village_decide(request, code):
     """Select, reject or withdraw the village's pilot (needs `villages.change_pilot`)."""
-    village = _village_for_page(code)
+    facts = facts_for(request.user)
+    village = _village_for_page(code, facts)
     pilot = _pilot_of(village)
     if pilot is None:
         messages.error(request, _("This village has not been proposed as a pilot."))
@@ -318,7 +348,7 @@ def village_decide(request, code):
             % {"village": village.name, "status": pilot.get_status_display().lower()},
         )
         return redirect(village)
-    return _render_village(request, village, decide_form=form)
+    return _render_village(request, village, facts, decide_form=form)
 
 
 # --- Search and lists ----------------------------------------------------------------------------
@@ -327,49 +357,29 @@ def village_decide(request, code):
 @registry_page
 def search(request):
     """Kabupaten/kota, kecamatan and desa/kelurahan of the portal's province (PORTAL_PROVINCE)
-    by name or by the start of their code."""
-    q = request.GET.get("q", "").strip()
+    by name, forgiving accents, case, spaces and typos, best first (villages.search), or by the
+    start of their code. Bad input (too long, NUL, an unknown kind) answers 400."""
+    form = SearchForm(request.GET)
     province = settings.PORTAL_PROVINCE
     # The hints name a village and a kabupaten/kota of the province: its first ones by code.
     example = (
-        Village.objects.filter(district__regency__province_id=province)
+        Village.objects.filter(code__startswith=f"{province}.")  # the primary key's range
         .select_related("district__regency")
         .only("name", "district__code", "district__regency__code", "district__regency__name")
         .order_by("code")
         .first()
     )
-    context = {"q": q, "village_kinds": VillageKind.choices, "example": example}
+    context = {"form": form, "q": "", "example": example, "kind": ""}
+    if not form.is_valid():
+        return render(request, "villages/search.html", context, status=400)
+    q = form.cleaned_data["q"]
+    levels, village_kind = form.levels()
+    context.update({"q": q, "kind": form.cleaned_data.get("kind") or ""})
     if q:
-        regencies = RegencyFilterSet(
-            {"q": q},
-            queryset=Regency.objects.filter(province_id=province)
-            .defer("boundary")
-            .order_by("code"),
-        ).qs
-        districts = DistrictFilterSet(
-            {"q": q},
-            queryset=District.objects.filter(regency__province_id=province)
-            .with_pilot_status()
-            .select_related("regency")
-            .defer("boundary", "regency__boundary")
-            .order_by("code"),
-        ).qs
-        village_filter = VillageFilterSet(
-            {"q": q, "kind": request.GET.get("kind", "")},
-            queryset=Village.objects.filter(district__regency__province_id=province)
-            .select_related("district__regency", "pilot")
-            .defer("boundary", "district__boundary", "district__regency__boundary")
-            .order_by("code"),
+        context["places"] = search_places(
+            q, province=province, levels=levels, village_kind=village_kind, limit=SEARCH_LIMIT
         )
-        page = Paginator(village_filter.qs, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(
-            {
-                "regencies": list(regencies),
-                "districts": list(districts),
-                "page": page,
-                "kind": village_filter.form.cleaned_data.get("kind", ""),
-            }
-        )
+        context["limit"] = SEARCH_LIMIT
     return render(request, "villages/search.html", context)
 
 

@@ -7,3 +7,11 @@ class WarkopConfig(AppConfig):
 
     name = "warkop"
     verbose_name = _("Warkop Digital")
+
+    def ready(self):
+        from villages import extensions
+
+        from .village_facts import village_facts
+
+        if village_facts not in extensions.village_facts:
+            extensions.village_facts.append(village_facts)

@@ -158,3 +158,25 @@ def test_missing_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match=r"expected one \*luas\.csv file \(area\), found none"):
         run(tmp_path)
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_population_and_area_of_kecamatan_and_villages(tmp_path):
+    """Figures of kecamatan and villages (e.g. BPS "Kecamatan Dalam Angka") load like the
+    kabupaten's; the pilot-choice pages read them (villages.pilot_choice)."""
+    from villages.models import District
+
+    copy_stats(tmp_path)
+    with (tmp_path / "bengkulu_penduduk.csv").open("a") as f:
+        f.write("17.01.01,Kedurang,7000,7100,14100\n17.01.01.2001,Batu Ampar,600,612,1212\n")
+    with (tmp_path / "bengkulu_luas.csv").open("a") as f:
+        f.write("17.01.01,Kedurang,345.5\n17.01.01.2001,Batu Ampar,12.25\n")
+    run(tmp_path)
+    assert District.objects.values_list("population", "area_km2").get(code="17.01.01") == (
+        14_100,
+        Decimal("345.500"),
+    )
+    assert Village.objects.values_list("population", "area_km2").get(code="17.01.01.2001") == (
+        1212,
+        Decimal("12.250"),
+    )

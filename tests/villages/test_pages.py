@@ -94,7 +94,7 @@ def test_pages_are_in_indonesian_by_default(staff_client):
     html = staff_client.get("/registry/districts/17.01.01/").content.decode()
     assert '<html lang="id">' in html
     assert "Desa percontohan" in html
-    assert "Kode pos" in html
+    assert "Kepadatan penduduk" in html
     assert "Peta desa/kelurahan" in html
 
 
@@ -105,8 +105,8 @@ def test_english_through_the_language_switch(staff_client):
     assert response.status_code == 302
     html = staff_client.get("/registry/districts/17.01.01/").content.decode()
     assert '<html lang="en">' in html
-    assert "Postal code" in html
-    assert "Kode pos" not in html
+    assert "Population density" in html
+    assert "Kepadatan penduduk" not in html
 
 
 def test_pages_stay_indonesian_whatever_the_browser_language(staff_client):
@@ -182,55 +182,22 @@ def test_village_page_shows_registry_facts(staff_client):
     assert f'data-highlight="{village.code}"' in html
 
 
-# --- Search ---------------------------------------------------------------------------------------
-
-
-def test_search_by_name(staff_client):
-    response = staff_client.get("/registry/search/", {"q": "batu ampar"})
-    codes = [v.code for v in response.context["page"].object_list]
-    assert "17.01.01.2001" in codes
-    assert all("batu ampar" in v.name.lower() for v in response.context["page"].object_list)
-
-
-def test_search_finds_kecamatan_by_name(staff_client):
-    response = staff_client.get("/registry/search/", {"q": "Kedurang"})
-    assert "17.01.01" in [d.code for d in response.context["districts"]]
-
-
-def test_search_by_code_prefix(staff_client):
-    response = staff_client.get("/registry/search/", {"q": "17.71.02"})
-    assert [d.code for d in response.context["districts"]] == ["17.71.02"]
-    expected = Village.objects.filter(district_id="17.71.02").count()
-    assert response.context["page"].paginator.count == expected
-    assert all(v.code.startswith("17.71.02.") for v in response.context["page"].object_list)
-
-
-def test_search_is_paginated(staff_client):
-    first = staff_client.get("/registry/search/", {"q": "17.03"})
-    page = first.context["page"]
-    assert page.paginator.count == Village.objects.filter(code__startswith="17.03").count()
-    assert page.has_next()
-    second = staff_client.get("/registry/search/", {"q": "17.03", "page": 2})
-    assert second.context["page"].number == 2
-    assert 'href="?q=17.03&amp;page=2"' in first.content.decode()
-
-
-def test_search_filters_by_kind(staff_client):
-    response = staff_client.get("/registry/search/", {"q": "17.71", "kind": "desa"})
-    assert response.context["page"].paginator.count == 0
+# --- Search: tests/villages/test_search.py --------------------------------------------------------
 
 
 def test_empty_search_shows_the_form(staff_client):
     response = staff_client.get("/registry/search/")
     assert response.status_code == 200
-    assert "page" not in response.context
+    assert "places" not in response.context
 
 
 # --- Query counts ---------------------------------------------------------------------------------
 # Every page reads a constant number of queries whatever its size. The first four are the session,
 # the user and the user's and role's permissions (the registry read permission is checked).
 
-DISTRICT_QUERIES = 6  # those four, kecamatan (+ kabupaten, province), villages (+ pilot)
+# those four, kecamatan (+ kabupaten, province), the user's role (kiosks counted within scope),
+# villages (+ pilot, connectivity, kiosk counts): tests/villages/test_pilot_choice.py
+DISTRICT_QUERIES = 7
 REGENCY_QUERIES = 6  # those four, kabupaten (+ province), kecamatan with counts
 
 

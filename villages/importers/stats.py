@@ -1,4 +1,6 @@
-"""`import_stats`: population and area of provinces and regencies, postal codes of villages.
+"""`import_stats`: population and area of every level (the Bengkulu files give them for the
+province and its kabupaten/kota; kecamatan and village rows are read the same way when a file
+has them, e.g. from BPS's "Kecamatan Dalam Angka"), postal codes of villages.
 
 Every file is read and checked first; then, in one transaction, its rows are copied into a
 temporary staging table and only the units whose figures differ are updated.
@@ -92,11 +94,13 @@ POPULATION = StatsFile(
     {
         1: {"population": "total"},
         2: {"population": "total", "population_male": "male", "population_female": "female"},
+        3: {"population": "total"},
+        4: {"population": "total"},
     },
 )  # fmt: skip
 AREA = StatsFile(
     "area", "*luas.csv", "area", ("area_km2",), _area, "area_km2 numeric(10, 3)",
-    {1: {"area_km2": "area_km2"}, 2: {"area_km2": "area_km2"}},
+    {depth: {"area_km2": "area_km2"} for depth in (1, 2, 3, 4)},
 )  # fmt: skip
 POSTAL = StatsFile(
     "postal", "*kodepos.csv", "postal code", ("postal_code",), _postal_code, "postal_code text",
@@ -191,8 +195,8 @@ class StatsReport:
 
 
 def import_stats(*, directory: Path | str) -> StatsReport:
-    """Set population (provinces, regencies), area (provinces, regencies) and postal codes
-    (villages) from the figure files of `directory`.
+    """Set population and area (any level; male and female kept for kabupaten/kota) and
+    postal codes (villages) from the figure files of `directory`.
 
     Codes not in the registry are reported and skipped. Idempotent: only differing rows are
     written. Raises ImportDataError, with nothing written, on a missing or malformed file.

@@ -9,8 +9,9 @@ from villages.management.base import ImportCommand
 class Command(ImportCommand):
     help = (
         "Set population (*penduduk.csv: code,name,male,female,total), area (*luas.csv: "
-        "code,name,area_km2) and postal codes (*kodepos.csv: code,name_idn_area_data,postal_code) "
-        "from the files of DIR. Unknown codes are reported and skipped. Idempotent."
+        "code,name,area_km2), of any level, and postal codes (*kodepos.csv: "
+        "code,name_idn_area_data,postal_code) from the files of DIR. Unknown codes are "
+        "reported and skipped. Idempotent."
     )
 
     def add_arguments(self, parser):
