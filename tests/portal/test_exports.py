@@ -34,7 +34,13 @@ def xlsx_rows(response) -> list[tuple]:
 
 def test_village_connectivity_exports_every_village_of_the_province(staff_client):
     rows = csv_rows(staff_client.get("/coverage/villages/export/csv/"))
-    assert rows[0][:5] == ["Kode desa", "Desa/kelurahan", "Kecamatan", "Kabupaten/kota", "Konektivitas"]
+    assert rows[0][:5] == [
+        "Kode desa",
+        "Desa/kelurahan",
+        "Kecamatan",
+        "Kabupaten/kota",
+        "Konektivitas",
+    ]
     assert len(rows) - 1 == Village.objects.count() == 1513
     assert {row[4] for row in rows[1:]} == {"Belum ada data"}
     sheet = xlsx_rows(staff_client.get("/coverage/villages/export/xlsx/?regency=17.01"))
