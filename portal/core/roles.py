@@ -189,7 +189,16 @@ def sync_roles(group_model, permission_model) -> None:
 
     Takes the models as arguments so that data migrations can pass their historical models.
     """
-    own_apps = ["villages", "warkop", "payments", "coverage", "portal", "programme", "auth"]
+    own_apps = [
+        "villages",
+        "warkop",
+        "payments",
+        "coverage",
+        "portal",
+        "programme",
+        "reports",
+        "auth",
+    ]
     for role, perms in ROLE_PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=role.value)
         if perms == ALL:

@@ -19,6 +19,7 @@ from tests.factories import OrganisationFactory, UserFactory
 from tests.payments import permissions as payments_permissions
 from tests.permissions import LOGIN, ROLES
 from tests.portal import permissions as portal_permissions
+from tests.reports import permissions as reports_permissions
 from tests.villages import permissions as villages_permissions
 from tests.warkop import permissions as warkop_permissions
 from villages.models import Pilot
@@ -31,6 +32,7 @@ APPS = [
     warkop_permissions,
     payments_permissions,
     coverage_permissions,
+    reports_permissions,
 ]
 MATRIX = {name: entry for app in APPS for name, entry in app.ENTRIES.items()}
 DATA = {name: body for app in APPS for name, body in app.DATA.items()}
