@@ -11,6 +11,12 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 
 BASE_URL = "https://portal.invalid/"
+PDF_CSS = "reports/print.css"
+
+
+def pdf_css_url() -> str:
+    """The stylesheet of the PDF by its source name under STATIC_URL (read from disk)."""
+    return "/" + settings.STATIC_URL.strip("/") + "/" + PDF_CSS
 
 
 def static_file(url: str) -> bytes:

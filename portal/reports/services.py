@@ -14,7 +14,13 @@ from portal.programme.calendar import programme_day
 
 from .data import report_data
 from .models import Report, ReportKind, ReportStatus
-from .pdf import html_to_pdf
+from .pdf import html_to_pdf, pdf_css_url
+
+
+def _pdf_context(report, data) -> dict:
+    """The print page as the PDF renders it: its stylesheet named by the source path, which the
+    renderer reads from disk (no manifest of hashed names needed in the worker)."""
+    return {"report": report, "data": data, "for_pdf": True, "pdf_css": pdf_css_url()}
 
 
 def report_period(
@@ -69,7 +75,7 @@ def report_generate(*, report_id: int) -> Report:
                 end=report.period_end,
             )
             html = render_to_string(
-                "portal/reports/print.html", {"report": report, "data": data, "for_pdf": True}
+                "portal/reports/print.html", _pdf_context(report, data)
             )
         pdf = html_to_pdf(html)
     except Exception as error:
@@ -107,7 +113,7 @@ def report_sign_off(*, report: Report, by) -> Report:
     # The kept PDF carries the sign-off: rendered again from the figures it was generated with.
     with override("id"):
         html = render_to_string(
-            "portal/reports/print.html", {"report": report, "data": report.data, "for_pdf": True}
+            "portal/reports/print.html", _pdf_context(report, report.data)
         )
     old = report.pdf.name
     report.pdf.save(f"{report.pk}.pdf", ContentFile(html_to_pdf(html)), save=False)

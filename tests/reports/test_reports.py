@@ -55,7 +55,7 @@ def pdf_text(report: Report) -> str:
         reader = PdfReader(io.BytesIO(report.pdf.read()))
     finally:
         report.pdf.close()
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
 def test_weekly_report_is_generated_kept_and_says_what_it_counts(programme, staff_user):
