@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("pilots/", views.pilots, name="pilots"),
+    path("pilots/export/<str:fmt>/", views.pilots_export, name="pilots-export"),
     path("provinces/<str:code>/", views.province, name="province"),
     path("regencies/<str:code>/", views.regency, name="regency"),
     path("districts/<str:code>/", views.district, name="district"),

@@ -17,9 +17,10 @@ from django.views.decorators.http import require_POST
 
 from portal.core.audit import history_of
 from portal.core.decorators import permission_page
+from portal.core.exports import export_response
 from portal.core.scopes import scoped
 
-from . import services
+from . import exports, services
 from .filtersets import PilotFilterSet
 from .forms import PilotDecideForm, PilotProposeForm, SearchForm
 from .models import (
@@ -383,9 +384,7 @@ def search(request):
     return render(request, "villages/search.html", context)
 
 
-@registry_page
-def pilots(request):
-    """Pilot villages filtered by status, kabupaten/kota and kecamatan."""
+def _pilots_filtered(request):
     queryset = scoped(
         Pilot.objects.filter(village__district__regency__province_id=settings.PORTAL_PROVINCE)
         .select_related("village__district__regency", "decided_by")
@@ -397,7 +396,25 @@ def pilots(request):
         .order_by("village__code"),
         request.user,
     )
-    filterset = PilotFilterSet(request.GET, queryset=queryset)
+    return PilotFilterSet(request.GET, queryset=queryset)
+
+
+@registry_page
+def pilots_export(request, fmt):
+    """The filtered pilot list as CSV or XLSX, streamed (same filters and scope as the page)."""
+    return export_response(
+        fmt=fmt,
+        filename="desa-percontohan",
+        sheet=_("Pilot villages"),
+        columns=exports.COLUMNS,
+        queryset=exports.pilot_rows(_pilots_filtered(request).qs),
+    )
+
+
+@registry_page
+def pilots(request):
+    """Pilot villages filtered by status, kabupaten/kota and kecamatan."""
+    filterset = _pilots_filtered(request)
     page = Paginator(filterset.qs, PILOTS_PAGE_SIZE).get_page(request.GET.get("page"))
     district_groups = District.objects.grouped_by_regency(settings.PORTAL_PROVINCE)
     data = filterset.form.cleaned_data if filterset.is_bound and filterset.is_valid() else {}

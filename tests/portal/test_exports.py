@@ -90,3 +90,28 @@ def test_milestones_export_the_live_status_in_words(staff_client):
 def test_blank_spots_export_lists_only_blank_spots(staff_client):
     rows = csv_rows(staff_client.get("/coverage/blank-spots/export/csv/"))
     assert rows[1:] == []  # no verified survey yet: no blank spot, no data
+
+
+def test_pilot_list_exports_with_its_filters(staff_client, staff_user):
+    from villages.models import Pilot
+
+    for code, status in (("17.01.01.2001", "selected"), ("17.01.01.2002", "proposed")):
+        Pilot.objects.create(
+            village=Village.objects.get(code=code),
+            status=status,
+            proposed_on="2026-11-20",
+            proposed_by="Camat",
+            proposal_reason="+62 ada warung",
+            recorded_by=staff_user,
+            **(
+                {"decided_on": "2026-11-25", "decided_by": staff_user, "decision_reason": "Layak"}
+                if status == "selected"
+                else {}
+            ),
+        )
+    rows = csv_rows(staff_client.get("/registry/pilots/export/csv/?status=selected"))
+    assert [row[0] for row in rows[1:]] == ["17.01.01.2001"]
+    assert rows[1][4] == "Terpilih"
+    sheet = xlsx_rows(staff_client.get("/registry/pilots/export/xlsx/"))
+    assert len(sheet) == 3
+    assert sheet[2][7] == "'+62 ada warung"

@@ -8,6 +8,7 @@ ENTRIES = {
     "villages:home": ("get", lambda w: "/registry/", PAGE),
     "villages:search": ("get", lambda w: "/registry/search/?q=lais", PAGE),
     "villages:pilots": ("get", lambda w: "/registry/pilots/", PAGE),
+    "villages:pilots-export": ("get", lambda w: "/registry/pilots/export/csv/", PAGE),
     "villages:province": ("get", lambda w: "/registry/provinces/17/", PAGE),
     "villages:regency": ("get", lambda w: "/registry/regencies/17.02/", PAGE),
     "villages:district": ("get", lambda w: "/registry/districts/17.01.01/", PAGE),
