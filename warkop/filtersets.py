@@ -19,7 +19,7 @@ class WarkopFilterSet(django_filters.FilterSet):
         choices=Connectivity.choices, label=_("Connectivity")
     )
     service = django_filters.CharFilter(method="filter_service", label=_("Service"))
-    stale = django_filters.BooleanFilter(field_name="is_stale", label=_("Stale"))
+    stale = django_filters.BooleanFilter(method="filter_stale", label=_("Stale"))
     organisation = django_filters.NumberFilter(
         field_name="organisation_id", label=_("Organisation")
     )
@@ -39,6 +39,13 @@ class WarkopFilterSet(django_filters.FilterSet):
             "organisation",
             "is_sample",
         ]
+
+    def filter_stale(self, queryset, name, value):
+        """Live, as the dashboard counts them (`WarkopQuerySet.stale`)."""
+        if value is None:
+            return queryset
+        stale = Warkop.objects.stale().values("pk")
+        return queryset.filter(pk__in=stale) if value else queryset.exclude(pk__in=stale)
 
     def filter_q(self, queryset, name, value):
         value = value.strip()

@@ -1,12 +1,15 @@
 """Warkop Digital kiosks: where each stands, its status history, whether it is alive (check-ins)
 and how much it is used (monthly reports). Writes go through `warkop.services`."""
 
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.indexes import GistIndex
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_photo
@@ -37,8 +40,25 @@ class WarkopQuerySet(models.QuerySet):
     def operational(self):
         return self.filter(status=WarkopStatus.OPERATIONAL)
 
-    def stale(self):
-        return self.filter(is_stale=True)
+    def stale(self, now=None):
+        """Operational kiosks with no check-in (nor a change to operational) for
+        WARKOP_STALE_DAYS days, as of `now`: live, whether or not the daily task has flagged
+        them yet (`is_stale` and `stale_since` record when it did)."""
+        now = now or timezone.now()
+        cutoff = now - datetime.timedelta(days=settings.WARKOP_STALE_DAYS)
+        cutoff_date = timezone.localdate(cutoff)
+        return self.operational().filter(
+            Q(last_check_in_at__lt=cutoff)
+            | Q(last_check_in_at__isnull=True, status_changed_on__lt=cutoff_date)
+            | Q(last_check_in_at__isnull=True, status_changed_on__isnull=True)
+        )
+
+    def real(self):
+        """Leaving out the sample data of `seed_demo` (docs/sample-data.md)."""
+        return self.filter(is_sample=False)
+
+    def samples(self):
+        return self.filter(is_sample=True)
 
     def for_lists(self):
         """What the lists and exports show, in a constant number of queries."""

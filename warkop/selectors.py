@@ -1,6 +1,7 @@
 """Reads of the kiosks: the dashboard's figures and the service catalogue they are reported in."""
 
-from django.db.models import Count, Q
+from django.conf import settings
+from django.db.models import Count, F, Q
 
 from portal.core.scopes import scoped
 
@@ -25,14 +26,27 @@ def dashboard_section(user) -> dict | None:
     if not user.has_perm("warkop.view_warkop"):
         return None
     kiosks = scoped(Warkop.objects.all(), user)
+    stale_now = Warkop.objects.stale().values("pk")
     counts = kiosks.aggregate(
-        total=Count("pk"),
-        stale=Count("pk", filter=Q(is_stale=True)),
-        **{status: Count("pk", filter=Q(status=status)) for status in WarkopStatus.values},
+        total=Count("pk", filter=Q(is_sample=False)),
+        samples=Count("pk", filter=Q(is_sample=True)),
+        stale=Count("pk", filter=Q(is_sample=False, pk__in=stale_now)),
+        **{
+            status: Count("pk", filter=Q(status=status, is_sample=False))
+            for status in WarkopStatus.values
+        },
     )
-    stale = list(kiosks.stale().for_lists().order_by("stale_since", "name")[:20])
+    # The 20 longest without a visit: the stale kiosks alone, then their rows' details.
+    oldest = list(
+        kiosks.real()
+        .stale()
+        .order_by(F("last_check_in_at").asc(nulls_first=True), "name")
+        .values_list("pk", flat=True)[:20]
+    )
+    by_pk = Warkop.objects.for_lists().in_bulk(oldest)
     return {
         "counts": counts,
         "by_status": [(status, label, counts[status]) for status, label in WarkopStatus.choices],
-        "stale": stale,
+        "stale": [by_pk[pk] for pk in oldest],
+        "stale_days": settings.WARKOP_STALE_DAYS,
     }

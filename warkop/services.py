@@ -392,14 +392,7 @@ def checkin_record(
 def stale_candidates(now: datetime.datetime | None = None):
     """Operational kiosks with no check-in (nor a status change to operational) for
     WARKOP_STALE_DAYS days."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=stale_days())
-    cutoff_date = timezone.localdate(cutoff)
-    return Warkop.objects.operational().filter(
-        Q(last_check_in_at__lt=cutoff)
-        | Q(last_check_in_at__isnull=True, status_changed_on__lt=cutoff_date)
-        | Q(last_check_in_at__isnull=True, status_changed_on__isnull=True)
-    )
+    return Warkop.objects.stale(now)
 
 
 @transaction.atomic

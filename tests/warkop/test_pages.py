@@ -1,10 +1,12 @@
 """Kiosk staff pages, exports and the dashboard section: access, content and query counts."""
 
 import csv
+import datetime
 import io
 import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from portal.core.roles import Role
@@ -32,10 +34,11 @@ def test_list_detail_and_forms_render(staff_client):
 
 
 def test_list_filters_by_status_service_and_stale(staff_client):
-    a = WarkopFactory(name="Alpha")
+    a = WarkopFactory(name="Alpha", last_check_in_at=timezone.now())
     b = WarkopFactory(name="Beta", status=WarkopStatus.PREPARING)
     OfferingFactory(warkop=a)
-    WarkopFactory(name="Gamma", is_stale=True)
+    # Stale is live: no check-in for WARKOP_STALE_DAYS, flagged by the daily task or not yet.
+    WarkopFactory(name="Gamma", last_check_in_at=timezone.now() - datetime.timedelta(days=40))
     names = lambda url: [k.name for k in staff_client.get(url).context["page"].object_list]  # noqa: E731
     assert "Beta" in names("/warkop/?status=preparing") and "Alpha" not in names(
         "/warkop/?status=preparing"
@@ -77,8 +80,8 @@ def test_exports_use_the_filters_and_the_scope(client):
 
 
 def test_dashboard_shows_counts_and_stale_kiosks(staff_client):
-    WarkopFactory(name="Hidup")
-    WarkopFactory(name="Sunyi", is_stale=True)
+    WarkopFactory(name="Hidup", last_check_in_at=timezone.now())
+    WarkopFactory(name="Sunyi", last_check_in_at=timezone.now() - datetime.timedelta(days=40))
     html = staff_client.get("/").content.decode()
     assert 'id="kiosk-status"' in html
     assert "Sunyi" in html
