@@ -24,8 +24,21 @@ def describe(events) -> list:
     command), `label_display` and `changes` [(field, before, after)] to each, with one query for
     all the users."""
     events = list(events)
+    user_model = get_user_model()
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
-    users = get_user_model().objects.in_bulk(user_ids) if user_ids else {}
+    # The users named in the changes (recorded by, decided by…) are read with the actors.
+    for event in events:
+        label = getattr(event, "pgh_obj_model", None)
+        event._model = _model_of(label) if label else None
+        event._raw = _raw_changes(event)
+        for name, before, after in event._raw:
+            field = _field_of(event._model, name)
+            if isinstance(field, models.ForeignKey) and field.related_model is user_model:
+                user_ids |= {v for v in (before, after) if isinstance(v, int)}
+    users = user_model.objects.in_bulk(user_ids) if user_ids else {}
+    user_names = {
+        str(pk): user.get_full_name() or user.get_username() for pk, user in users.items()
+    }
     for event in events:
         context = event.pgh_context or {}
         event.actor = users.get(context.get("user"))
@@ -42,18 +55,23 @@ def describe(events) -> list:
         else:
             event.source = _("database (no context)")
         event.label_display = LABELS.get(event.pgh_label, event.pgh_label)
-        if event.pgh_label == "update" and event.pgh_diff:
-            raw = [(field, before, after) for field, (before, after) in event.pgh_diff.items()]
-        else:
-            raw = [
-                (field, None, value)
-                for field, value in (event.pgh_data or {}).items()
-                if field not in HIDDEN_FIELDS
-            ]
-        model = _model_of(event.pgh_obj_model)
-        event.object_display = _object_display(model, event.pgh_obj_model, event.pgh_obj_id)
-        event.changes = _humanise(model, raw, event.pgh_label)
+        label = getattr(event, "pgh_obj_model", None)
+        event.object_display = _object_display(
+            event._model, label, getattr(event, "pgh_obj_id", "")
+        )
+        event.changes = _humanise(event._model, event._raw, event.pgh_label, user_names)
+        del event._model, event._raw
     return events
+
+
+def _raw_changes(event) -> list:
+    if event.pgh_label == "update" and event.pgh_diff:
+        return [(field, before, after) for field, (before, after) in event.pgh_diff.items()]
+    return [
+        (field, None, value)
+        for field, value in (event.pgh_data or {}).items()
+        if field not in HIDDEN_FIELDS
+    ]
 
 
 def _model_of(label):
@@ -81,25 +99,13 @@ def _field_of(model, name):
     return None
 
 
-def _humanise(model, raw, label) -> list:
+def _humanise(model, raw, label, user_names) -> list:
     """[(field label, before, after)] in the reader's language: the field's verbose name, choice
-    labels, yes/no, local dates, related objects by name, and geometry as "boundary changed" or
-    "location changed" instead of its hex. Sorted by label; one query per related model."""
-    related = {}  # model -> set of pks to name
-    fields = {}
-    for name, before, after in raw:
-        field = fields[name] = _field_of(model, name)
-        if isinstance(field, models.ForeignKey):
-            related.setdefault(field.related_model, set()).update(
-                v for v in (before, after) if v not in (None, "")
-            )
-    names = {}
-    for related_model, pks in related.items():
-        try:
-            objects = related_model._default_manager.in_bulk(list(pks))
-        except (ValueError, TypeError):
-            objects = {}
-        names[related_model] = {str(pk): str(obj) for pk, obj in objects.items()}
+    labels, yes/no, local dates, users by name, other related rows by their key (a Kemendagri
+    code, an id), and geometry as "boundary changed" or "location changed" instead of its hex.
+    Sorted by label; no query of its own (the users come with the actors)."""
+    fields = {name: _field_of(model, name) for name, _before, _after in raw}
+    names = {get_user_model(): user_names}
     rows = []
     for name, before, after in raw:
         field = fields[name]
@@ -130,7 +136,9 @@ def _value_display(field, value, names) -> str:
     if field is None:
         return str(value)
     if isinstance(field, models.ForeignKey):
-        return names.get(field.related_model, {}).get(str(value), f"#{value}")
+        if field.related_model in names:
+            return names[field.related_model].get(str(value), f"#{value}")
+        return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(field, models.DateTimeField):
