@@ -42,7 +42,6 @@ import re
 import secrets
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -52,7 +51,7 @@ import aiohttp
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from loadstats import cpu_seconds, finite, machine_busy, summarise  # noqa: E402
+from loadstats import cpu_seconds, finite, line, machine_busy, summarise, table  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 MIX = (  # (kind, weight in %)
@@ -307,7 +306,10 @@ async def measure(args, base: str, server: Server | None, dsn: str, plans) -> li
                     after = sample(server, conn)
                     run = summarise(rows, rate=rate, duration=args.duration, timeout=args.timeout)
                     run.update(target=target, repeat=repeat + 1, wall_s=round(wall, 1))
-                    run["machine"] = resources(before, after, wall, server)
+                    run["machine"] = machine = resources(before, after, wall, server)
+                    if server:  # what one request costs, whatever else the machine runs
+                        cpu = (machine["server_cores"] + machine["postgres_cores"]) * wall
+                        run["cpu_ms_per_request"] = round(1000 * cpu / max(1, run["sent"]), 1)
                     runs.append(run)
                     print(line(run), flush=True)
     finally:
@@ -357,64 +359,6 @@ def resources(before: dict, after: dict, wall: float, server: Server | None) -> 
     }
 
 
-def ms(value: float | None, timeout: float) -> str:
-    if value is None or value == math.inf:
-        return f"≥ {timeout * 1000:.0f}"
-    return f"{value:.0f}"
-
-
-def line(run: dict) -> str:
-    m = run["machine"]
-    return (
-        f"{run['target']:>7} {run['rate']:>4}/s: answered {run['answered_per_s']:.1f}/s, "
-        f"p50 {ms(run['p50_ms'], run['timeout_s'])} p95 {ms(run['p95_ms'], run['timeout_s'])} "
-        f"p99 {ms(run['p99_ms'], run['timeout_s'])} ms, {run['errors']} errors, "
-        f"{run['timeouts']} timeouts; server {m['server_cores']} cores, PostgreSQL "
-        f"{m['postgres_cores']}, client {m['client_cores']}, machine {m['machine_busy_pct']} % busy"
-    )
-
-
-def table(runs: list[dict]) -> str:
-    """Median over repeats per target and rate, as a markdown table."""
-    out = [
-        "| target | rate (req/s) | answered/s | p50 ms | p95 ms | p99 ms | errors | timeouts "
-        "| server CPU (cores) | PostgreSQL CPU (cores) |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    keys = sorted({(r["target"], r["rate"]) for r in runs}, key=lambda k: (k[0] != "mix", k[1]))
-    for target, rate in keys:
-        group = [r for r in runs if (r["target"], r["rate"]) == (target, rate)]
-
-        def med(key, group=group):
-            return statistics.median(r[key] for r in group)
-
-        def mach(key, group=group):
-            values = [r["machine"][key] for r in group if r["machine"][key] is not None]
-            return f"{statistics.median(values):.2f}" if values else "—"
-
-        t = group[0]["timeout_s"]
-        out.append(
-            f"| {target} | {rate} | {med('answered_per_s'):.1f} | {ms(med('p50_ms'), t)} | "
-            f"{ms(med('p95_ms'), t)} | {ms(med('p99_ms'), t)} | {med('errors'):.0f} | "
-            f"{med('timeouts'):.0f} | {mach('server_cores')} | {mach('postgres_cores')} |"
-        )
-    mix = [r for r in runs if r["target"] == "mix"]
-    if mix:
-        out += ["", "| rate (req/s) | " + " | ".join(k for k, _ in MIX) + " |"]
-        out.append("|---|" + "---|" * len(MIX))
-        for rate in sorted({r["rate"] for r in mix}):
-            group = [r for r in mix if r["rate"] == rate]
-            cells = []
-            for kind, _ in MIX:
-                p50 = statistics.median(r["kinds"][kind]["p50_ms"] for r in group)
-                p95 = statistics.median(r["kinds"][kind]["p95_ms"] for r in group)
-                cells.append(f"{ms(p50, group[0]['timeout_s'])} / {ms(p95, group[0]['timeout_s'])}")
-            out.append(f"| {rate} | " + " | ".join(cells) + " |")
-        out.append("")
-        out.append("(per kind: p50 / p95 ms)")
-    return "\n".join(out)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", default="bench_national")
@@ -444,6 +388,8 @@ def main() -> None:
     args.rates = [float(r) if "." in r else int(r) for r in args.rates.split(",")]
     args.targets = args.targets.split(",")
     started = time.monotonic()
+    # Stopped by a signal: leave through the `finally` that stops gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped (SIGTERM)"))
     dsn = f"host={args.host} user=postgres dbname={args.database}"
     longest = int(max(args.rates) * max(args.duration, args.warmup))
     plans = workload(dsn, args.province, longest * args.repeat * len(args.rates), args.seed)
@@ -476,7 +422,7 @@ def main() -> None:
         f"{'' if args.no_preload else ', preload'}, JIT {'on' if args.jit else 'off'}; "
         f"{args.duration:g} s per rate, timeout {args.timeout:g} s, commit {commit}"
     )
-    print(table(runs))
+    print(table(runs, [kind for kind, _ in MIX]))
     print(f"\nresults in {out}; total {time.monotonic() - started:.0f} s")
 
 

@@ -1,4 +1,5 @@
-"""Figures of bench/load.py: latency percentiles of one rate, and CPU time read from /proc."""
+"""Figures of bench/load.py: latency percentiles of one rate, CPU time read from /proc, and the
+report (one line per rate, the markdown table)."""
 
 import math
 import os
@@ -93,3 +94,68 @@ def finite(value):
     if isinstance(value, list):
         return [finite(v) for v in value]
     return value
+
+
+def ms(value: float | None, timeout: float) -> str:
+    if value is None or value == math.inf:
+        return f"≥ {timeout * 1000:.0f}"
+    return f"{value:.0f}"
+
+
+def line(run: dict) -> str:
+    m = run["machine"]
+    return (
+        f"{run['target']:>7} {run['rate']:>4}/s: answered {run['answered_per_s']:.1f}/s, "
+        f"p50 {ms(run['p50_ms'], run['timeout_s'])} p95 {ms(run['p95_ms'], run['timeout_s'])} "
+        f"p99 {ms(run['p99_ms'], run['timeout_s'])} ms, {run['errors']} errors, "
+        f"{run['timeouts']} timeouts; server {m['server_cores']} cores, PostgreSQL "
+        f"{m['postgres_cores']}, client {m['client_cores']}, machine {m['machine_busy_pct']} % busy"
+        f", {run.get('cpu_ms_per_request', '—')} CPU ms per request"
+    )
+
+
+def cost(group: list[dict]) -> str:
+    values = [r["cpu_ms_per_request"] for r in group if "cpu_ms_per_request" in r]
+    return f"{statistics.median(values):.1f}" if values else "—"
+
+
+def table(runs: list[dict], kinds: list[str]) -> str:
+    """Median over repeats per target and rate, as a markdown table."""
+    out = [
+        "| target | rate (req/s) | answered/s | p50 ms | p95 ms | p99 ms | errors | timeouts "
+        "| server CPU (cores) | PostgreSQL CPU (cores) | CPU ms per request |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    keys = sorted({(r["target"], r["rate"]) for r in runs}, key=lambda k: (k[0] != "mix", k[1]))
+    for target, rate in keys:
+        group = [r for r in runs if (r["target"], r["rate"]) == (target, rate)]
+
+        def med(key, group=group):
+            return statistics.median(r[key] for r in group)
+
+        def mach(key, group=group):
+            values = [r["machine"][key] for r in group if r["machine"][key] is not None]
+            return f"{statistics.median(values):.2f}" if values else "—"
+
+        t = group[0]["timeout_s"]
+        out.append(
+            f"| {target} | {rate} | {med('answered_per_s'):.1f} | {ms(med('p50_ms'), t)} | "
+            f"{ms(med('p95_ms'), t)} | {ms(med('p99_ms'), t)} | {med('errors'):.0f} | "
+            f"{med('timeouts'):.0f} | {mach('server_cores')} | {mach('postgres_cores')} | "
+            f"{cost(group)} |"
+        )
+    mix = [r for r in runs if r["target"] == "mix"]
+    if mix:
+        out += ["", "| rate (req/s) | " + " | ".join(kinds) + " |"]
+        out.append("|---|" + "---|" * len(kinds))
+        for rate in sorted({r["rate"] for r in mix}):
+            group = [r for r in mix if r["rate"] == rate]
+            cells = []
+            for kind in kinds:
+                p50 = statistics.median(r["kinds"][kind]["p50_ms"] for r in group)
+                p95 = statistics.median(r["kinds"][kind]["p95_ms"] for r in group)
+                cells.append(f"{ms(p50, group[0]['timeout_s'])} / {ms(p95, group[0]['timeout_s'])}")
+            out.append(f"| {rate} | " + " | ".join(cells) + " |")
+        out.append("")
+        out.append("(per kind: p50 / p95 ms)")
+    return "\n".join(out)
