@@ -1,7 +1,7 @@
 """Load benchmark: the portal under gunicorn (DEBUG=0), driven open-loop at fixed request rates.
 
     .venv/bin/python bench/load.py [--database bench_national] [--rates 25,50,100]
-        [--duration 60] [--workers 3] [--threads 4] [--no-preload] [--jit]
+        [--duration 60] [--workers 4] [--threads 1] [--no-preload] [--jit]
         [--targets mix,healthz] [--repeat 1] [--url http://HOST:PORT]
 
 Starts gunicorn with portal/gunicorn.conf.py (GUNICORN_* from the options) against the database
@@ -193,12 +193,13 @@ class Server:
         except OSError:
             return [self.process.pid]
 
-    def rss_mb(self) -> float:
+    def pss_mb(self) -> float:
+        """Memory of the master and workers, pages shared between them counted once (PSS)."""
         total = 0
         for pid in self.pids():
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    if line.startswith("VmRSS:"):
+                for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
             except OSError:
                 pass
@@ -355,7 +356,7 @@ def resources(before: dict, after: dict, wall: float, server: Server | None) -> 
         "machine_busy_pct": round(100 * busy, 1),
         "new_db_connections": after["sessions"] - before["sessions"],
         "loadavg_1m_before": round(before["loadavg"], 2),
-        "server_rss_mb": round(server.rss_mb(), 1) if server else None,
+        "server_pss_mb": round(server.pss_mb(), 1) if server else None,
     }
 
 
@@ -368,13 +369,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: free)")
     parser.add_argument("--rates", default="25,50,100")
     parser.add_argument("--duration", type=float, default=60, help="seconds per rate")
-    parser.add_argument("--warmup", type=float, default=5, help="seconds, lowest rate")
+    parser.add_argument(
+        "--warmup", type=float, default=15, help="seconds at the lowest rate (caches warm)"
+    )
     parser.add_argument("--pause", type=float, default=3, help="seconds between rates")
     parser.add_argument("--timeout", type=float, default=5, help="seconds per request")
     parser.add_argument("--repeat", type=int, default=1, help="runs per rate (median reported)")
     parser.add_argument("--targets", default="mix,healthz")
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", 3)))
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 4)))
+    # Defaults: portal/gunicorn.conf.py's.
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", 4)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 1)))
     parser.add_argument("--no-preload", action="store_true")
     parser.add_argument("--jit", action="store_true", help="leave PostgreSQL's JIT on")
     parser.add_argument("--no-keepalive", action="store_true", help="a connection per request")
