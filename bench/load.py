@@ -25,7 +25,9 @@ Targets:
 Every request carries a made-up X-Forwarded-For (TRUSTED_PROXY_COUNT=1): the finder's throttle
 per address sees many visitors, as behind a proxy. API_RATE_PER_TOKEN is raised for the run (one
 staff user sends every API request). A warm-up (--warmup seconds at the lowest rate, not
-reported) precedes each target. The run writes sessions and login records into the database,
+reported) precedes each target. After a rate with timeouts or errors, gunicorn is restarted
+(its queue still holds the requests the client gave up on) and warmed up for 5 s before the next
+rate. The run writes sessions and login records into the database,
 nothing else. Results: a markdown table for BENCHMARKS.md on stdout, and everything (settings,
 machine load, per-kind figures, server and PostgreSQL CPU, new database connections) in
 var/load-YYYYmmdd-HHMMSS.json. With --url an already running portal is measured instead (no
@@ -35,9 +37,7 @@ server CPU figures). Needs aiohttp (requirements-dev.txt).
 import argparse
 import asyncio
 import json
-import math
 import os
-import random
 import re
 import secrets
 import signal
@@ -51,69 +51,10 @@ import aiohttp
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadmix import ANONYMOUS, MIX, workload  # noqa: E402
 from loadstats import cpu_seconds, finite, line, machine_busy, summarise, table  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-MIX = (  # (kind, weight in %)
-    ("dashboard", 15),
-    ("kecamatan", 20),
-    ("village_api", 20),
-    ("kiosk_list", 15),
-    ("map_z12", 10),
-    ("finder", 20),
-)
-ANONYMOUS = {"finder", "healthz"}
-# A zoom-12 view of a 1366×900 window (as bench/coverage_map.py's "z12 kecamatan"), in degrees.
-Z12_WIDTH, Z12_HEIGHT = 0.24, 0.17
-
-
-def workload(dsn: str, province: str, count: int, seed: int) -> dict[str, list[tuple[str, str]]]:
-    """For each target, `count` (kind, path) pairs drawn with `seed` from the database."""
-    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(
-            "SELECT code, ST_X(centroid), ST_Y(centroid) FROM villages_district "
-            "WHERE code LIKE %s AND centroid IS NOT NULL ORDER BY code",
-            [province + ".%"],
-        )
-        districts = cur.fetchall()
-        cur.execute(
-            "SELECT code FROM villages_village WHERE code LIKE %s AND centroid IS NOT NULL "
-            "ORDER BY code",
-            [province + ".%"],
-        )
-        villages = [code for (code,) in cur.fetchall()]
-        cur.execute("SELECT code FROM payments_servicecategory WHERE is_active ORDER BY code")
-        categories = [code for (code,) in cur.fetchall()]
-        cur.execute("SELECT count(*) FROM villages_village")
-        village_pages = max(1, math.ceil(cur.fetchone()[0] / 100))
-    if not districts or not villages or not categories:
-        sys.exit(f"No kecamatan, village or service of province {province} in the database.")
-    rng = random.Random(seed)
-    kinds = [kind for kind, weight in MIX for _ in range(weight)]
-
-    def path(kind: str) -> str:
-        if kind == "dashboard":
-            return "/"
-        if kind == "kecamatan":
-            return f"/registry/districts/{rng.choice(districts)[0]}/"
-        if kind == "village_api":
-            return f"/api/v1/villages/?page_size=100&page={rng.randint(1, village_pages)}"
-        if kind == "kiosk_list":
-            return f"/warkop/?page={rng.randint(1, 5)}"
-        if kind == "map_z12":
-            _code, x, y = rng.choice(districts)
-            x += rng.uniform(-0.05, 0.05)
-            y += rng.uniform(-0.05, 0.05)
-            w, h = Z12_WIDTH / 2, Z12_HEIGHT / 2
-            box = f"{x - w:.4f},{y - h:.4f},{x + w:.4f},{y + h:.4f}"
-            return f"/api/v1/coverage/map/?bbox={box}&zoom=12"
-        return f"/layanan/?layanan={rng.choice(categories)}&desa={rng.choice(villages)}"
-
-    mix = []
-    for _ in range(count):
-        kind = rng.choice(kinds)
-        mix.append((kind, path(kind)))
-    return {"mix": mix, "healthz": [("healthz", "/healthz/")] * count}
 
 
 def free_port() -> int:
@@ -155,16 +96,30 @@ class Server:
         self.log = logs / "gunicorn.log"
         self.process = None
 
+    def static_is_current(self) -> bool:
+        """The collected files (their manifest) are newer than every source static file and
+        than requirements.txt (packages bring static files too)."""
+        manifest = Path(self.env["STATIC_ROOT"]) / "staticfiles.json"
+        if not manifest.is_file():
+            return False
+        sources = [REPO / "static", *REPO.glob("*/static"), *REPO.glob("portal/*/static")]
+        newest = max(
+            (f.stat().st_mtime for d in sources for f in d.rglob("*") if f.is_file()), default=0
+        )
+        newest = max(newest, (REPO / "requirements.txt").stat().st_mtime)
+        return manifest.stat().st_mtime > newest
+
     def start(self) -> None:
         python = sys.executable
-        started = time.perf_counter()
-        subprocess.run(
-            [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
-            cwd=REPO, env=self.env, check=True,
-        )  # fmt: skip
-        print(f"collectstatic in {time.perf_counter() - started:.1f} s", flush=True)
+        if not self.static_is_current():
+            started = time.perf_counter()
+            subprocess.run(
+                [python, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+                cwd=REPO, env=self.env, check=True,
+            )  # fmt: skip
+            print(f"collectstatic in {time.perf_counter() - started:.1f} s", flush=True)
         gunicorn = str(Path(python).with_name("gunicorn"))
-        with self.log.open("w") as log:
+        with self.log.open("a") as log:
             self.process = subprocess.Popen(
                 [gunicorn, "-c", "portal/gunicorn.conf.py", "portal.wsgi:application"],
                 cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -215,16 +170,13 @@ class Server:
                 self.process.wait()
 
 
-async def login(base: str, user: str, password: str, connector) -> aiohttp.ClientSession:
-    """A session logged in through the login page, as a browser does."""
-    session = aiohttp.ClientSession(
-        base, connector=connector, connector_owner=False, cookie_jar=aiohttp.CookieJar(unsafe=True)
-    )
+async def login(session: aiohttp.ClientSession, user: str, password: str) -> None:
+    """Log `session` in through the login page, as a browser does."""
     async with session.get("/accounts/login/") as response:
         page = await response.text()
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
     if not match:
-        sys.exit(f"No login form at {base}/accounts/login/ ({response.status}).")
+        sys.exit(f"No login form at /accounts/login/ ({response.status}).")
     data = {"username": user, "password": password, "csrfmiddlewaretoken": match.group(1)}
     async with session.post("/accounts/login/", data=data, allow_redirects=False) as response:
         if response.status != 302:
@@ -232,15 +184,41 @@ async def login(base: str, user: str, password: str, connector) -> aiohttp.Clien
                 f"Login as {user} failed ({response.status}); bench/national.py creates "
                 f"bench-staff with the password {password!r}."
             )
-    return session
 
 
-async def run_rate(base, plan, rate, duration, timeout, staff, connector, offset) -> list[dict]:
+class Clients:
+    """The HTTP connections and sessions: `sessions` staff sessions (logged in once; their
+    cookies survive a restart of the server) and one anonymous session."""
+
+    def __init__(self, args, base: str):
+        self.args, self.base = args, base
+        self.jars: list[aiohttp.CookieJar] = []
+
+    async def open(self) -> None:
+        self.connector = aiohttp.TCPConnector(limit=0, force_close=self.args.no_keepalive)
+        new = not self.jars
+        if new:
+            self.jars = [aiohttp.CookieJar(unsafe=True) for _ in range(self.args.sessions)]
+        self.staff = [self.session(jar) for jar in self.jars]
+        self.anonymous = self.session(aiohttp.DummyCookieJar())
+        if new:
+            for session in self.staff:
+                await login(session, self.args.user, self.args.password)
+
+    def session(self, jar) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(
+            self.base, connector=self.connector, connector_owner=False, cookie_jar=jar
+        )
+
+    async def close(self) -> None:
+        for session in [*self.staff, self.anonymous]:
+            await session.close()
+        await self.connector.close()
+
+
+async def run_rate(clients: Clients, plan, rate, duration, offset=0) -> list[dict]:
     """Send `rate` × `duration` requests of `plan` (from `offset` on) at fixed intervals."""
-    anonymous = aiohttp.ClientSession(
-        base, connector=connector, connector_owner=False, cookie_jar=aiohttp.DummyCookieJar()
-    )
-    limit = aiohttp.ClientTimeout(total=timeout)
+    limit = aiohttp.ClientTimeout(total=clients.args.timeout)
     results: list[dict] = []
     loop = asyncio.get_running_loop()
 
@@ -249,7 +227,8 @@ async def run_rate(base, plan, rate, duration, timeout, staff, connector, offset
         if delay > 0:
             await asyncio.sleep(delay)
         lag = loop.time() - due
-        session = anonymous if kind in ANONYMOUS else staff[number % len(staff)]
+        staff = clients.staff
+        session = clients.anonymous if kind in ANONYMOUS else staff[number % len(staff)]
         headers = {"X-Forwarded-For": f"10.{number % 250}.{(number // 250) % 250}.{1 + number % 7}"}
         row = {"kind": kind, "status": None, "error": None, "lag": lag}
         try:
@@ -277,13 +256,37 @@ async def run_rate(base, plan, rate, duration, timeout, staff, connector, offset
         for i in range(count)
     ]
     await asyncio.gather(*tasks)
-    await anonymous.close()
     return results
 
 
-async def measure(args, base: str, server: Server | None, dsn: str, plans) -> list[dict]:
-    connector = aiohttp.TCPConnector(limit=0, force_close=args.no_keepalive)
-    staff = [await login(base, args.user, args.password, connector) for _ in range(args.sessions)]
+async def recover(clients: Clients, server: "Server | None", plan) -> None:
+    """After an overloaded rate: requests the client gave up on still wait in the server's
+    queue. Restart gunicorn (or, with --url, wait until /healthz/ answers within 0.5 s), then
+    warm up again briefly."""
+    args = clients.args
+    await clients.close()
+    if server:
+        server.stop()
+        server.start()
+    await clients.open()
+    if not server:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            try:
+                async with clients.anonymous.get("/healthz/") as response:
+                    await response.read()
+                if time.monotonic() - started < 0.5:
+                    break
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(2)
+    await run_rate(clients, plan, min(args.rates), min(5, args.warmup))
+
+
+async def measure(args, base: str, server: "Server | None", dsn: str, plans) -> list[dict]:
+    clients = Clients(args, base)
+    await clients.open()
     runs = []
     offset = 0
     conn = psycopg2.connect(dsn)  # one connection for the samples, not counted as new
@@ -291,33 +294,32 @@ async def measure(args, base: str, server: Server | None, dsn: str, plans) -> li
     try:
         for target in args.targets:
             plan = plans[target]
-            low = min(args.rates)
             if args.warmup:
-                await run_rate(base, plan, low, args.warmup, args.timeout, staff, connector, 0)
+                await run_rate(clients, plan, min(args.rates), args.warmup)
             for repeat in range(args.repeat):
                 for rate in args.rates:
                     await asyncio.sleep(args.pause)
                     before = sample(server, conn)
                     started = time.monotonic()
-                    rows = await run_rate(
-                        base, plan, rate, args.duration, args.timeout, staff, connector, offset
-                    )
+                    rows = await run_rate(clients, plan, rate, args.duration, offset)
                     wall = time.monotonic() - started
                     offset += len(rows)
                     after = sample(server, conn)
                     run = summarise(rows, rate=rate, duration=args.duration, timeout=args.timeout)
                     run.update(target=target, repeat=repeat + 1, wall_s=round(wall, 1))
                     run["machine"] = machine = resources(before, after, wall, server)
-                    if server:  # what one request costs, whatever else the machine runs
+                    # What one request costs, whatever else the machine runs; not when requests
+                    # were given up (the server goes on with them after the window).
+                    if server and not run["timeouts"]:
                         cpu = (machine["server_cores"] + machine["postgres_cores"]) * wall
                         run["cpu_ms_per_request"] = round(1000 * cpu / max(1, run["sent"]), 1)
                     runs.append(run)
                     print(line(run), flush=True)
+                    if run["timeouts"] or run["errors"]:
+                        await recover(clients, server, plan)
     finally:
         conn.close()
-        for session in staff:
-            await session.close()
-        await connector.close()
+        await clients.close()
     return runs
 
 
