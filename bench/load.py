@@ -20,16 +20,18 @@ Targets:
   10 % coverage map at zoom 12 (a kecamatan-sized view around a Bengkulu kecamatan, staff), 20 %
   public finder (a service near a Bengkulu village, anonymous); the choices are random with a
   fixed seed, the same in every run;
-- `healthz`: /healthz/ anonymous (the floor: middleware, one SQL query, one Redis ping).
+- `healthz`: /healthz/ anonymous (the floor: the middleware, one SQL query, a ping of the
+  broker and of the cache, each on a new connection).
 
 Every request carries a made-up X-Forwarded-For (TRUSTED_PROXY_COUNT=1): the finder's throttle
 per address sees many visitors, as behind a proxy. API_RATE_PER_TOKEN is raised for the run (one
 staff user sends every API request). A warm-up (--warmup seconds at the lowest rate, not
 reported) precedes each target. After a rate with timeouts or errors, gunicorn is restarted
 (its queue still holds the requests the client gave up on) and warmed up for 5 s before the next
-rate. The run writes sessions and login records into the database,
-nothing else. Results: a markdown table for BENCHMARKS.md on stdout, and everything (settings,
-machine load, per-kind figures, server and PostgreSQL CPU, new database connections) in
+rate. The run writes sessions and login records into the database, nothing else (and rate-limit
+counters and whatever the portal caches into the cache Redis of .env). Results: a markdown table
+for BENCHMARKS.md and the total time on stdout, and everything (settings, machine load, per-kind
+figures, server and PostgreSQL CPU, new database connections, memory) in
 var/load-YYYYmmdd-HHMMSS.json. With --url an already running portal is measured instead (no
 server CPU figures). Needs aiohttp (requirements-dev.txt).
 """
