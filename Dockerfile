@@ -19,4 +19,6 @@ RUN SECRET_KEY=build-only DEBUG=0 python manage.py compilemessages --ignore=.ven
     && mkdir -p /app/media /app/var/backups && chown -R portal:portal /app/media /app/var
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn's settings come from GUNICORN_* variables (portal/gunicorn.conf.py, .env.example):
+# 4 sync workers, the application preloaded; docs/operations.md, "Serving".
+CMD ["gunicorn", "-c", "portal/gunicorn.conf.py", "portal.wsgi:application"]

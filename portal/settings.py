@@ -69,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files are precompressed), above everything that writes the body:
+    # HTML, JSON, GeoJSON and CSV answers gzipped (BREACH: portal/core/compression.py).
+    "portal.core.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     # Above everything that may read the database (sessions, the user, views): a request that
     # failed because PostgreSQL is unreachable answers 503 with Retry-After, not 500.
@@ -122,6 +125,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Give up connecting after 5 s (a `?connect_timeout=` in DATABASE_URL wins): an unreachable server
 # answers 503 (portal/core/resilience.py) instead of holding the request.
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# No JIT compilation per request: the portal's queries are short, and a plan whose estimated
+# cost passes jit_above_cost spent ~30 ms compiling on every call (docs/operations.md, "Serving").
+# DATABASE_JIT=1 leaves PostgreSQL's own setting; `options` in DATABASE_URL wins.
+if not env.bool("DATABASE_JIT", default=False):
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and the cache ---------------------------------------------------------

@@ -74,9 +74,7 @@ def report_generate(*, report_id: int) -> Report:
                 start=report.period_start,
                 end=report.period_end,
             )
-            html = render_to_string(
-                "portal/reports/print.html", _pdf_context(report, data)
-            )
+            html = render_to_string("portal/reports/print.html", _pdf_context(report, data))
         pdf = html_to_pdf(html)
     except Exception as error:
         Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(error))
@@ -112,9 +110,7 @@ def report_sign_off(*, report: Report, by) -> Report:
     report.signed_at = timezone.now()
     # The kept PDF carries the sign-off: rendered again from the figures it was generated with.
     with override("id"):
-        html = render_to_string(
-            "portal/reports/print.html", _pdf_context(report, report.data)
-        )
+        html = render_to_string("portal/reports/print.html", _pdf_context(report, report.data))
     old = report.pdf.name
     report.pdf.save(f"{report.pk}.pdf", ContentFile(html_to_pdf(html)), save=False)
     report.save(update_fields=["signed_by", "signed_at", "pdf"])

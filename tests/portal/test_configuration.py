@@ -76,7 +76,9 @@ def test_docker_compose_defines_the_production_stack():
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
     for name, service in services.items():
         assert "healthcheck" in service, f"{name} has no health check"
-    assert "gunicorn portal.wsgi:application" in " ".join(services["web"]["command"])
+    assert "gunicorn -c portal/gunicorn.conf.py portal.wsgi:application" in " ".join(
+        services["web"]["command"]
+    )
     assert "/healthz/" in " ".join(services["web"]["healthcheck"]["test"])
     assert services["worker"]["command"][:4] == ["celery", "-A", "portal", "worker"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "portal", "beat"]
