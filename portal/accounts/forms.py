@@ -160,6 +160,32 @@ class InviteForm(forms.Form):
         return data
 
 
+class UserRoleForm(InviteForm):
+    """Another role and scope for an existing user: the invitation's role, kabupaten/kota and
+    organisation fields, with the same limits (`user_change_role` checks them again)."""
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, by=by, **kwargs)
+        for name in ("username", "email", "first_name", "last_name"):
+            del self.fields[name]
+
+
+class UserFilterForm(forms.Form):
+    """The user list's filters."""
+
+    q = forms.CharField(label=_("Name, username or e-mail"), required=False, max_length=100)
+    role = forms.ChoiceField(label=_("Role"), required=False)
+    active = forms.ChoiceField(
+        label=_("Active"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("Active")), ("no", _("Deactivated"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("All"))] + [(r.value, r.label) for r in Role]
+
+
 class OrganisationForm(forms.ModelForm):
     """An organisation; for anyone but provincial staff its name, kind and active flag are shown
     read-only (portal.accounts.services.organisation_save refuses a change to them anyway)."""

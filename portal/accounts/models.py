@@ -61,7 +61,17 @@ class Organisation(models.Model):
     scope_organisation_path = "pk"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    # Staff user management (portal.accounts.services): the role given, deactivation and
+    # reactivation, an invitation sent again; the event's context holds the new role and scope.
+    pghistory.ManualEvent("account.role"),
+    pghistory.ManualEvent("account.deactivated"),
+    pghistory.ManualEvent("account.activated"),
+    pghistory.ManualEvent("account.invited"),
+)
 class Profile(models.Model):
     """A user's scope: the kabupaten/kota an officer or supervisor is limited to (none: the
     whole province) and the organisation a partner member belongs to."""

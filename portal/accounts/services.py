@@ -4,6 +4,7 @@ invitations."""
 import datetime
 import logging
 
+import pghistory
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -146,6 +147,14 @@ def user_invite(
     )
     if role in (Role.OFFICER, Role.SUPERVISOR) and regencies:
         profile.regencies.set(regencies)
+    _send_invitation(user=user, role=role, by=by, base_url=base_url)
+    return user
+
+
+def _send_invitation(*, user, role: Role, by, base_url: str) -> None:
+    """E-mail `user` a link to choose a password; a mail failure is a ValidationError raised
+    inside the caller's transaction, so nothing it wrote is kept."""
+    username = user.username
     link = base_url.rstrip("/") + reverse(
         "password_reset_confirm",
         kwargs={
@@ -164,7 +173,7 @@ def user_invite(
             )
             % {"inviter": inviter, "role": role.label, "username": username, "link": link},
             from_email=None,
-            recipient_list=[email],
+            recipient_list=[user.email],
         )
     except OSError as error:  # mail server down or refusing (smtplib errors are OSErrors)
         logger.warning("Invitation to %s not sent: %r", username, error)
@@ -172,6 +181,83 @@ def user_invite(
         raise ValidationError(
             _("The invitation e-mail could not be sent; nothing was saved. Try again later.")
         ) from error
+
+
+def _manageable(*, user, by) -> Role | None:
+    """`user`'s role, if `by` may manage them: not themselves, and a role `by` may grant."""
+    role = user_role(user)
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot change your own account here."))
+    if role is not None and role not in grantable_roles(by):
+        raise PermissionDenied(_("You may not manage a user with this role."))
+    if role is not None and grant_scope_errors(
+        by,
+        role=role,
+        regencies=list(user.profile.regencies.values_list("code", flat=True))
+        if hasattr(user, "profile")
+        else [],
+        organisation=getattr(getattr(user, "profile", None), "organisation", None),
+    ):
+        raise PermissionDenied(_("This user is outside your scope."))
+    return role
+
+
+@transaction.atomic
+def user_change_role(*, user, role: str, by, regencies=(), organisation=None):
+    """Give `user` another role and scope, within what `by` may grant (the same rules as an
+    invitation). Recorded in the audit trail as a role change, with the new role and scope."""
+    _manageable(user=user, by=by)
+    if role not in grantable_roles(by):
+        raise ValidationError({"role": _("You may not grant this role.")})
+    role = Role(role)
+    errors = grant_scope_errors(by, role=role, regencies=regencies, organisation=organisation)
+    if errors:
+        raise ValidationError(errors)
+    if role == Role.PARTNER and organisation is None:
+        raise ValidationError({"organisation": _("A partner member belongs to an organisation.")})
+    user.groups.set([Group.objects.get(name=role.value)])
+    if user.is_staff != (role == Role.ADMIN):
+        user.is_staff = role == Role.ADMIN
+        user.save(update_fields=["is_staff"])
+    profile, _created = Profile.objects.get_or_create(user=user)
+    profile.organisation = organisation if role == Role.PARTNER else None
+    profile.save()
+    codes = [getattr(r, "pk", r) for r in regencies or ()]
+    profile.regencies.set(codes if role in (Role.OFFICER, Role.SUPERVISOR) else [])
+    with pghistory.context(role=role.value, regencies=sorted(codes)):
+        pghistory.create_event(profile, label="account.role")
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, user, active: bool, by):
+    """Deactivate (or reactivate) `user`. A deactivated user cannot log in, their open sessions
+    stop at their next request (Django's backend refuses inactive users) and their API tokens are
+    refused at once (`ApiTokenAuthentication`). Audited, with who did it."""
+    _manageable(user=user, by=by)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    profile, _created = Profile.objects.get_or_create(user=user)
+    with pghistory.context(is_active=active):
+        pghistory.create_event(
+            profile, label="account.activated" if active else "account.deactivated"
+        )
+    return user
+
+
+@transaction.atomic
+def user_resend_invitation(*, user, by, base_url: str):
+    """Send the invitation again to a user who has not chosen a password yet."""
+    role = _manageable(user=user, by=by)
+    if user.has_usable_password():
+        raise ValidationError(
+            _("This user has already chosen a password: they can reset it from the login page.")
+        )
+    if not user.is_active:
+        raise ValidationError(_("This user is deactivated: reactivate them first."))
+    _send_invitation(user=user, role=role or Role.OFFICER, by=by, base_url=base_url)
+    profile, _created = Profile.objects.get_or_create(user=user)
+    pghistory.create_event(profile, label="account.invited")
     return user
 
 

@@ -14,7 +14,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Events
 
-LABELS = {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}
+LABELS = {
+    "insert": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "account.role": _("role changed"),
+    "account.deactivated": _("account deactivated"),
+    "account.activated": _("account reactivated"),
+    "account.invited": _("invitation sent again"),
+}
 HIDDEN_FIELDS = {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
 EMPTY = "—"
 
@@ -28,6 +36,9 @@ def describe(events) -> list:
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     # The users named in the changes (recorded by, decided by…) are read with the actors.
     for event in events:
+        if (event.pgh_label or "").startswith("account."):
+            event._model, event._raw = None, []
+            continue
         label = getattr(event, "pgh_obj_model", None)
         event._model = _model_of(label) if label else None
         event._raw = _raw_changes(event)
@@ -59,9 +70,32 @@ def describe(events) -> list:
         event.object_display = _object_display(
             event._model, label, getattr(event, "pgh_obj_id", "")
         )
-        event.changes = _humanise(event._model, event._raw, event.pgh_label, user_names)
+        if event.pgh_label.startswith("account."):
+            event.changes = _account_changes(context)
+        else:
+            event.changes = _humanise(event._model, event._raw, event.pgh_label, user_names)
         del event._model, event._raw
     return events
+
+
+def _account_changes(context: dict) -> list:
+    """What a user-management event changed, from its context (the new role and scope)."""
+    rows = []
+    if context.get("role"):
+        from portal.core.roles import Role
+
+        try:
+            role = str(Role(context["role"]).label)
+        except ValueError:
+            role = context["role"]
+        rows.append((gettext("Role"), "", role))
+        if context.get("regencies"):
+            rows.append((gettext("Kabupaten/kota in scope"), "", ", ".join(context["regencies"])))
+    if "is_active" in context:
+        rows.append(
+            (gettext("Active"), "", gettext("Yes") if context["is_active"] else gettext("No"))
+        )
+    return rows
 
 
 def _raw_changes(event) -> list:

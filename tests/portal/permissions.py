@@ -23,6 +23,12 @@ ENTRIES = {
         every(302, anonymous=LOGIN),
     ),
     "account:invite": ("get", lambda w: "/accounts/invite/", STAFF_PAGE),
+    "account:users": ("get", lambda w: "/accounts/users/", STAFF_PAGE),
+    "account:user": (
+        "get",
+        lambda w: f"/accounts/users/{w['users']['officer'].pk}/",
+        STAFF_PAGE,
+    ),
     "account:organisations": (
         "get",
         lambda w: "/accounts/organisations/",
