@@ -20,6 +20,7 @@ urlpatterns = [
     path("import/", views.import_surveys, name="import"),
     path("import/template.csv", views.import_template, {"fmt": "csv"}, name="template-csv"),
     path("import/template.xlsx", views.import_template, {"fmt": "xlsx"}, name="template-xlsx"),
+    path("todo/", views.todo, name="todo"),
     path("field/", field_views.field, name="field"),
     path("field/sw.js", field_views.field_service_worker, name="field-sw"),
     path("field/manifest.webmanifest", field_views.field_manifest, name="field-manifest"),

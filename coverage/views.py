@@ -22,6 +22,7 @@ from portal.core.scopes import get_scoped_or_404, scoped
 from villages.models import Regency
 
 from . import exports, importers, selectors, services
+from . import todo as todo_list
 from .filtersets import LOCATION_CHOICES, ConnectivityFilterSet, SurveyFilterSet
 from .forms import ImportForm, ReviewForm
 from .models import (
@@ -132,6 +133,30 @@ def blank_spots_export(request, fmt):
         sheet=_("Blank spots"),
         columns=exports.VILLAGE_COLUMNS,
         queryset=exports.village_rows(queryset),
+    )
+
+
+@permission_page("coverage.add_survey")
+def todo(request):
+    """The officer's to-do list: pilot villages still waiting for a verified survey, nearest
+    first from the phone's position (sent by the page as ?lat=&lng=), each with a link to the
+    field form with that village chosen."""
+    latitude = longitude = None
+    try:
+        latitude = float(request.GET["lat"])
+        longitude = float(request.GET["lng"])
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError
+    except (KeyError, ValueError):
+        latitude = longitude = None
+    pilots = todo_list.pilots_to_survey(request.user, latitude=latitude, longitude=longitude)
+    for pilot in pilots:
+        distance = getattr(pilot, "distance", None)
+        pilot.km = distance.km if distance is not None else None
+    return render(
+        request,
+        "coverage/todo.html",
+        {"pilots": pilots, "located": latitude is not None, "limit": todo_list.LIMIT},
     )
 
 

@@ -51,6 +51,7 @@ ENTRIES = {
     "coverage:template-csv": ("get", lambda w: "/coverage/import/template.csv", SURVEYORS_PAGE),
     "coverage:template-xlsx": ("get", lambda w: "/coverage/import/template.xlsx", SURVEYORS_PAGE),
     "coverage:field": ("get", lambda w: "/coverage/field/", SURVEYORS_PAGE),
+    "coverage:todo": ("get", lambda w: "/coverage/todo/?lat=-3.8&lng=102.3", SURVEYORS_PAGE),
     "coverage:field-sw": ("get", lambda w: "/coverage/field/sw.js", PUBLIC),
     "coverage:field-manifest": ("get", lambda w: "/coverage/field/manifest.webmanifest", PUBLIC),
     "api:survey-list": ("get", lambda w: "/api/v1/surveys/", SURVEY_API),

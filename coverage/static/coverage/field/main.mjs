@@ -31,6 +31,12 @@ async function main() {
   window.CoverageField = { ready: false };
 
   villages.fill();
+  // Opened from the officer's to-do list (/coverage/todo/): that village is chosen already.
+  const wanted = new URLSearchParams(window.location.search).get("village");
+  const row = wanted && villages.villages.find((candidate) => candidate[0] === wanted);
+  if (row) {
+    villages.select(row);
+  }
   byId("f-when").value = localNow();
   showNetState(text);
   if ("serviceWorker" in navigator) {
