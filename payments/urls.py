@@ -8,6 +8,7 @@ from . import finder, views
 app_name = "payments"
 urlpatterns = [
     path("warkop/gap/", views.gap, name="gap"),
+    path("warkop/partner/", views.partner_home, name="partner-home"),
     path("warkop/services/export/<str:fmt>/", views.offerings_export, name="offerings-export"),
     path("warkop/<int:pk>/services/", views.offering_add, name="offering-add"),
     path("warkop/services/<int:pk>/", views.offering_edit, name="offering-edit"),

@@ -15,6 +15,7 @@ from portal.core.decorators import permission_page
 from portal.core.exports import export_response
 from portal.core.scopes import get_scoped_or_404, scoped
 from villages.models import Regency
+from warkop.models import Warkop, report_due_month
 from warkop.views import kiosk_post_action, kiosks_filtered
 
 from . import exports, forms, selectors, services
@@ -60,6 +61,36 @@ def offerings_export(request, fmt):
         sheet=_("Payment services"),
         columns=exports.COLUMNS,
         queryset=exports.offering_rows(exports.of_kiosks(offerings, kiosks_filtered(request).qs)),
+    )
+
+
+@permission_page("warkop.view_warkop")
+def partner_home(request):
+    """A partner's day: their organisation's kiosks (status, last visit), the monthly reports
+    they owe (`WarkopQuerySet.report_overdue`) and the services not checked for
+    OFFERING_VERIFY_DAYS days (`ServiceOfferingQuerySet.unverified`), all within their scope."""
+    kiosks = scoped(Warkop.objects.real(), request.user)
+    overdue = list(
+        kiosks.report_overdue().select_related("village").order_by("village_id", "name")[:200]
+    )
+    stale = list(
+        scoped(ServiceOffering.objects.active().unverified(), request.user)
+        .filter(warkop__is_sample=False)
+        .select_related("warkop", "category", "provider")
+        .order_by("last_checked_on", "warkop__name")[:200]
+    )
+    return render(
+        request,
+        "payments/partner_home.html",
+        {
+            "kiosks": list(
+                kiosks.select_related("village__district").order_by("village_id", "name")[:200]
+            ),
+            "overdue": overdue,
+            "due_month": report_due_month(),
+            "stale_offerings": stale,
+            "verify_days": settings.OFFERING_VERIFY_DAYS,
+        },
     )
 
 

@@ -454,6 +454,8 @@ WARKOP_STALE_DAYS = env.int("WARKOP_STALE_DAYS", default=14)
 CHECKIN_MAX_AGE_DAYS = env.int("CHECKIN_MAX_AGE_DAYS", default=7)
 # A service offering nobody has checked for this many days is shown as unverified.
 OFFERING_VERIFY_DAYS = env.int("OFFERING_VERIFY_DAYS", default=90)
+# Last month's kiosk report is due by this day (the partner home lists those overdue).
+MONTHLY_REPORT_DUE_DAY = env.int("MONTHLY_REPORT_DUE_DAY", default=10)
 # Uploaded photos: largest size in MB (the content must be a JPEG, PNG or WebP image).
 WARKOP_PHOTO_MAX_MB = env.int("WARKOP_PHOTO_MAX_MB", default=5)
 # Every uploaded photo (kiosks, check-ins, surveys) is decoded and re-encoded without metadata by

@@ -34,6 +34,16 @@ class Connectivity(models.TextChoices):
     NONE = "none", _("No connection")
 
 
+def report_due_month(today=None) -> datetime.date:
+    """The month whose report is owed by now: last month once its due day has passed, else the
+    month before (still in its grace period, last month is not yet overdue)."""
+    today = today or timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    if today.day > settings.MONTHLY_REPORT_DUE_DAY:
+        return last_month
+    return (last_month - datetime.timedelta(days=1)).replace(day=1)
+
+
 class WarkopQuerySet(models.QuerySet):
     """Reads over kiosks."""
 
@@ -51,6 +61,17 @@ class WarkopQuerySet(models.QuerySet):
             Q(last_check_in_at__lt=cutoff)
             | Q(last_check_in_at__isnull=True, status_changed_on__lt=cutoff_date)
             | Q(last_check_in_at__isnull=True, status_changed_on__isnull=True)
+        )
+
+    def report_overdue(self, today=None):
+        """Operational kiosks whose monthly report is overdue: the report of the month before
+        is missing once MONTHLY_REPORT_DUE_DAY of this month has passed. Annotated with
+        `report_due_month` (the first day of the month owed)."""
+        month = report_due_month(today)
+        return (
+            self.operational()
+            .exclude(reports__month=month)
+            .annotate(report_due_month=models.Value(month, output_field=models.DateField()))
         )
 
     def real(self):

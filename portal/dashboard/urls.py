@@ -6,5 +6,5 @@ from . import views
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", views.home, name="dashboard"),
 ]

@@ -2,10 +2,11 @@
 
 from django.conf import settings
 from django.db.models import Count, Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from coverage.selectors import dashboard_summary as coverage_dashboard
+from portal.core.roles import Role, user_role
 from portal.programme.views import dashboard_programme
 from villages.models import (
     District,
@@ -42,6 +43,14 @@ def registry_counts(province_code: str) -> dict:
         "villages": villages,
         "pilots": pilots,
     }
+
+
+def home(request):
+    """The landing page after login: partners start on their kiosks, everyone else on the
+    dashboard."""
+    if request.user.is_authenticated and user_role(request.user) == Role.PARTNER:
+        return redirect("payments:partner-home")
+    return dashboard(request)
 
 
 @registry_page

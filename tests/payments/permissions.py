@@ -8,6 +8,7 @@ from tests.warkop.permissions import ACTION_OUT, API_OUT, MANAGE_OUT
 
 ENTRIES = {
     "payments:offerings-export": ("get", lambda w: "/warkop/services/export/xlsx/", PAGE),
+    "payments:partner-home": ("get", lambda w: "/warkop/partner/", PAGE),
     "payments:gap": (
         "get",
         lambda w: "/warkop/gap/?regency=17.01&service=pln_token&km=5",

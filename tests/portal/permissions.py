@@ -1,9 +1,14 @@
 """Permission-matrix entries of the portal app: health, language, accounts, API schema."""
 
-from tests.permissions import LOGIN, PAGE, PUBLIC, STAFF_ACTION, STAFF_PAGE, every
+from tests.permissions import LOGIN, PUBLIC, STAFF_ACTION, STAFF_PAGE, every
 
 ENTRIES = {
-    "portal:dashboard": ("get", lambda w: "/", PAGE),
+    # Partners start on their kiosks (payments:partner-home).
+    "portal:dashboard": (
+        "get",
+        lambda w: "/",
+        every(200, anonymous=LOGIN, no_role=403, partner=302),
+    ),
     "healthz": ("get", lambda w: "/healthz/", PUBLIC),
     "set_language": ("post", lambda w: "/i18n/setlang/", every(302)),
     "login": ("get", lambda w: "/accounts/login/", PUBLIC),
