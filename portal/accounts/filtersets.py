@@ -22,6 +22,7 @@ AUDITED_MODELS = [
     ("programme.Programme", _("Programme")),
     ("programme.Milestone", _("Milestone")),
     ("programme.NonWorkingDay", _("Non-working day")),
+    ("reports.Report", _("Report")),
     ("warkop.Warkop", _("Warkop Digital")),
     ("warkop.WarkopStatusChange", _("Kiosk status change")),
     ("warkop.WarkopPhoto", _("Kiosk photo")),

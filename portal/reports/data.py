@@ -27,6 +27,24 @@ def _date(value) -> str:
     return value.strftime("%d-%m-%Y") if value else ""
 
 
+def in_period(start: datetime.date, end: datetime.date, province: str) -> dict:
+    """What happened in the province between `start` and `end` (both included, Asia/Jakarta):
+    pilot villages selected, surveys verified, real kiosks that started operating (three
+    queries)."""
+    here = {"village__district__regency__province_id": province}
+    return {
+        "pilots_selected": Pilot.objects.selected()
+        .filter(decided_on__range=(start, end), **here)
+        .count(),
+        "surveys_verified": Survey.objects.verified()
+        .filter(reviewed_at__date__range=(start, end), **here)
+        .count(),
+        "kiosks_opened": Warkop.objects.real()
+        .filter(status=WarkopStatus.OPERATIONAL, status_changed_on__range=(start, end), **here)
+        .count(),
+    }
+
+
 def report_data(*, programme, kind: str, start: datetime.date, end: datetime.date) -> dict:
     """The figures of a report of `programme` over `start`–`end`, as of now."""
     province = settings.PORTAL_PROVINCE
@@ -64,7 +82,7 @@ def report_data(*, programme, kind: str, start: datetime.date, end: datetime.dat
         "code",
         "blank_spots",
     )
-    real_kiosks = Warkop.objects.filter(is_sample=False)
+    real_kiosks = Warkop.objects.real()
     add(
         real_kiosks.filter(status=WarkopStatus.OPERATIONAL)
         .values(code=F_regency("village"))
@@ -120,6 +138,7 @@ def report_data(*, programme, kind: str, start: datetime.date, end: datetime.dat
         )
         .annotate(pilot_status=Count("village__pilot", filter=Q(village__pilot__status="selected")))
     ]
+    stale = set(real_kiosks.stale().values_list("pk", flat=True))
     kiosks = [
         {
             "name": k["name"],
@@ -130,18 +149,18 @@ def report_data(*, programme, kind: str, start: datetime.date, end: datetime.dat
             "last_visit": _date(
                 k["last_check_in_at"] and timezone.localtime(k["last_check_in_at"])
             ),
-            "stale": k["is_stale"],
+            "stale": k["pk"] in stale,
         }
         for k in real_kiosks.filter(village__district__regency__province_id=province)
         .order_by("village_id", "name")
         .values(
+            "pk",
             "name",
             "village__name",
             "village__district__name",
             "village__district__regency__name",
             "status",
             "last_check_in_at",
-            "is_stale",
         )
     ]
     milestones = [
@@ -175,7 +194,10 @@ def report_data(*, programme, kind: str, start: datetime.date, end: datetime.dat
         "pilots": pilots,
         "blank_spots": blank_spots,
         "kiosks": kiosks,
-        "sample_kiosks_left_out": Warkop.objects.filter(is_sample=True).count(),
+        "in_period": in_period(start, end, province),
+        "sample_kiosks_left_out": Warkop.objects.samples()
+        .filter(village__district__regency__province_id=province)
+        .count(),
         "milestones": milestones,
         "counts": summary["counts"],
         "title": _("Weekly progress report") if kind == "weekly" else _("100-day report"),

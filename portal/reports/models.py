@@ -29,7 +29,12 @@ def report_path(report, filename: str) -> str:
     return f"reports/{report.kind}-{report.period_end:%Y-%m-%d}-{report.pk}.pdf"
 
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+# The figures (`data`) are derived from audited data and are frozen with the sign-off: the audit
+# trail records who asked for a report, its status, its PDF and who signed it off, and when, not a
+# copy of every figure at every regeneration.
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["data"]
+)
 class Report(models.Model):
     """One report of a programme over a period: its figures, its PDF and its sign-off."""
 

@@ -77,7 +77,7 @@ def report_generate(*, report_id: int) -> Report:
             html = render_to_string("portal/reports/print.html", _pdf_context(report, data))
         pdf = html_to_pdf(html)
     except Exception as error:
-        Report.objects.filter(pk=report.pk).update(status=ReportStatus.FAILED, error=str(error))
+        report_mark_failed(report_id=report.pk, error=str(error) or error.__class__.__name__)
         raise
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report.pk)
@@ -93,6 +93,15 @@ def report_generate(*, report_id: int) -> Report:
         if old and old != report.pdf.name:
             transaction.on_commit(lambda: report.pdf.storage.delete(old))
     return report
+
+
+def report_mark_failed(*, report_id: int, error: str) -> None:
+    """The report could not be generated (rendering failed, or the task queue could not be
+    reached): the list says so with the reason, and "generate now" tries again. A signed report
+    keeps its state."""
+    Report.objects.filter(pk=report_id, signed_at__isnull=True).update(
+        status=ReportStatus.FAILED, error=error[:2000]
+    )
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ page, its PDF and its sign-off."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,11 +37,17 @@ def report_list(request):
     )
 
 
-def _enqueue(request, report):
+def _enqueue(request, report) -> bool:
+    """Send the report to Celery (its row is committed: the service's transaction is over); a
+    queue that cannot be reached marks the report failed, so it is never left "being generated"."""
     try:
         generate_report.delay(report.pk)
     except (KombuOperationalError, RedisError, OSError):
-        messages.error(request, _("The task queue cannot be reached: try again in a moment."))
+        message = _("The task queue cannot be reached: try again in a moment.")
+        services.report_mark_failed(report_id=report.pk, error=message)
+        messages.error(request, message)
+        return False
+    return True
 
 
 @permission_page("reports.add_report")
@@ -63,11 +68,11 @@ def report_generate(request):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:list")
-    transaction.on_commit(lambda: _enqueue(request, report))
-    messages.success(
-        request,
-        _("“%(report)s” is being generated; it appears here when ready.") % {"report": report},
-    )
+    if _enqueue(request, report):
+        messages.success(
+            request,
+            _("“%(report)s” is being generated; it appears here when ready.") % {"report": report},
+        )
     return redirect("reports:list")
 
 

@@ -9,13 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from portal.core.roles import Role
-from portal.programme import services as programme_services
 from portal.reports import services
 from portal.reports.models import Report, ReportKind, ReportStatus
 from portal.reports.pdf import static_file
-from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
+from tests.factories import UserFactory
+from tests.reports.factories import current_programme
+from tests.reports.factories import select_pilot as select
 from tests.warkop.factories import WarkopFactory
-from villages.models import Pilot, PilotStatus, Village
+from villages.models import Pilot
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -23,30 +24,11 @@ D = datetime.date
 
 @pytest.fixture
 def programme():
-    programme = ProgrammeFactory(name="100 Hari Kerja Gubernur", start_date=D(2026, 11, 2))
-    programme_services.programme_make_current(programme=programme)
-    MilestoneFactory(
-        programme=programme,
-        title="Desa percontohan di setiap kecamatan",
-        kind="metric",
-        metric="pilot_districts",
-        due_day=45,
-    )
-    return programme
+    return current_programme(D(2026, 11, 2))
 
 
 def select_pilot(code: str, user) -> Pilot:
-    return Pilot.objects.create(
-        village=Village.objects.get(code=code),
-        status=PilotStatus.SELECTED,
-        proposed_on=D(2026, 11, 20),
-        proposed_by="Camat",
-        proposal_reason="Warung kopi di simpang.",
-        recorded_by=user,
-        decided_on=D(2026, 11, 25),
-        decided_by=user,
-        decision_reason="Layak.",
-    )
+    return select(code, user, on=D(2026, 11, 25))
 
 
 def pdf_text(report: Report) -> str:
