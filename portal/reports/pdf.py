@@ -3,6 +3,7 @@ network: the only files it may read are the portal's own static files, from disk
 imported when a PDF is made, not when the portal starts."""
 
 import logging
+import mimetypes
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -43,7 +44,9 @@ def html_to_pdf(html: str) -> bytes:
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            return URLFetcherResponse(url, body=static_file(url))
+            # Without its type a stylesheet is ignored ("Unsupported stylesheet type").
+            kind = mimetypes.guess_type(urlparse(url).path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=static_file(url), headers={"Content-Type": kind})
 
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()

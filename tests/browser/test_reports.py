@@ -3,6 +3,8 @@ listed, downloaded as a PDF through the browser and read back (the text WeasyPri
 signed off. Screenshots in test-artifacts/."""
 
 import datetime
+import shutil
+import subprocess
 import time
 
 import pytest
@@ -98,8 +100,14 @@ def test_staff_generate_download_and_sign_the_weekly_report(
 
     with page.expect_download() as download_info:
         page.click("[data-download-pdf]")
-    path = tmp_path / "weekly.pdf"
+    path = artifacts / "reports-weekly.pdf"
     download_info.value.save_as(path)
+    if shutil.which("pdftoppm"):  # the PDF's first page as a picture, to look at
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(path)]
+            + [str(artifacts / "reports-pdf-page1")],
+            check=True,
+        )
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
     assert "Laporan kemajuan mingguan" in text
     assert "100 Hari Kerja Gubernur" in text

@@ -114,3 +114,26 @@ def test_the_list_and_print_page(programme, staff_client, staff_user):
     response = staff_client.get(f"/reports/{report.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_the_pdf_wears_the_reports_stylesheet(programme, staff_user):
+    """The stylesheet reaches WeasyPrint through the static-only fetcher, with its type (a
+    stylesheet served as text/plain is dropped, and the PDF falls back to a serif default)."""
+    for code in ("17.01.01.2001", "17.02.06.1004", "17.03.01.2001"):
+        select_pilot(code, staff_user)
+    report = services.report_request(
+        programme=programme, kind=ReportKind.WEEKLY, on=D(2026, 12, 4), by=staff_user
+    )
+    report = services.report_generate(report_id=report.pk)
+    with report.pdf.open("rb") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.read()))
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+    pages = len(reader.pages)
+    first = reader.pages[0].extract_text()
+    assert f"1 / {pages}" in first and "Laporan kemajuan mingguan" in first  # the page footer
+    assert reader.pages[0].mediabox.width == pytest.approx(595.3, abs=0.5)  # A4
