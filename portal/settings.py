@@ -147,6 +147,10 @@ CACHES = {
     },
 }
 
+# Figures read, not recomputed (portal/core/datacache.py): cached under the data's version, so
+# any write makes them unreachable at once; this is only how long an unused entry is kept.
+FIGURES_CACHE_SECONDS = env.int("FIGURES_CACHE_SECONDS", default=3600)
+
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TIMEZONE = "Asia/Jakarta"

@@ -98,8 +98,11 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(autouse=True)
 def fresh_rate_limits():
     """API throttling and portal.core.ratelimit counters live in Redis and outlive a test: start
-    every test without them, so one test's requests never throttle another's."""
+    every test without them, so one test's requests never throttle another's. Cached figures
+    (portal/core/datacache.py) too: every test rolls the data back to the same version, and a
+    test may change settings (the province, the stale days) that figures depend on."""
     client = cache._cache.get_client(None, write=True)
-    keys = [key for pattern in ("*throttle_*", "*ratelimit:*") for key in client.scan_iter(pattern)]
+    patterns = ("*throttle_*", "*ratelimit:*", "*figures:*")
+    keys = [key for pattern in patterns for key in client.scan_iter(pattern)]
     if keys:
         client.delete(*keys)

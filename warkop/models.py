@@ -63,6 +63,19 @@ class WarkopQuerySet(models.QuerySet):
             | Q(last_check_in_at__isnull=True, status_changed_on__isnull=True)
         )
 
+    def next_stale_at(self, now=None):
+        """The next instant after `now` at which one of these kiosks becomes stale by the clock
+        alone (its last check-in turns WARKOP_STALE_DAYS old); None if none will. Kiosks without
+        a check-in turn stale at a local midnight (their date cut-off)."""
+        now = now or timezone.now()
+        days = datetime.timedelta(days=settings.WARKOP_STALE_DAYS)
+        oldest = (
+            self.operational()
+            .filter(last_check_in_at__gte=now - days)
+            .aggregate(oldest=models.Min("last_check_in_at"))["oldest"]
+        )
+        return oldest + days if oldest else None
+
     def report_overdue(self, today=None):
         """Operational kiosks whose monthly report is overdue: the report of the month before
         is missing once MONTHLY_REPORT_DUE_DAY of this month has passed. Annotated with

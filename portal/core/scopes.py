@@ -14,6 +14,8 @@ A model declares how it is scoped with two optional class attributes:
 Models with neither (the registry itself) are reference data that every role may read.
 """
 
+import hashlib
+
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -38,6 +40,19 @@ def organisation_scope(user) -> int | None:
     """The organisation id a partner member belongs to (None: not a partner or no organisation)."""
     profile = getattr(user, "profile", None)
     return profile.organisation_id if profile else None
+
+
+def scope_key(user) -> str:
+    """Everything besides the data that decides what `user` is shown, as one string: the role,
+    the kabupaten/kota scope, the organisation and the permissions. Two users with the same key
+    see the same figures, so cached figures are shared by it (portal/core/datacache.py)."""
+    role = user_role(user)
+    if role is None:
+        return "anonymous" if not user.is_authenticated else "no-role"
+    permissions = hashlib.sha256("|".join(sorted(user.get_all_permissions())).encode()).hexdigest()
+    regencies = ",".join(sorted(regency_scope(user) or ())) or "*"
+    organisation = organisation_scope(user) if role == Role.PARTNER else None
+    return f"{role.name.lower()}:{regencies}:{organisation or '-'}:{permissions[:16]}"
 
 
 def grant_scope_errors(user, *, role: Role, regencies, organisation) -> dict[str, str]:

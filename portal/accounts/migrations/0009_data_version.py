@@ -1,0 +1,12 @@
+"""Writes to these tables raise the data's version (portal/core/dataversion.py), which the
+cached figures are keyed by."""
+
+from django.db import migrations
+
+from portal.core.dataversion import track_changes
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0008_move_programme"), ("core", "0001_data_version")]
+
+    operations = [track_changes("portal_organisation", "portal_profile")]
