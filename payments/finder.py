@@ -13,6 +13,7 @@ from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
@@ -21,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from portal.core import ratelimit
 from portal.core.clients import client_address
+from portal.core.datacache import cached, next_midnight
 from villages.selectors import place_by_code, search_places
 from warkop.services import point_from_lat_lng
 
@@ -122,6 +124,25 @@ def finder(request):
     search = Search(data)
     if search.service_code and throttled(request):
         return _too_many(request)
+
+    def build() -> dict:
+        context = finder_context(search)
+        return {
+            part: render_to_string(f"payments/finder_{part[:-5]}.html", context, request)
+            for part in ("search_html", "results_html")
+        }
+
+    if request.method == "POST":  # the visitor's own location: never kept
+        parts = build()
+    else:  # a search by village: the same for every visitor until the data changes
+        key = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+        parts = cached(f"finder:{key}", build, until=next_midnight)
+    return render(
+        request, "payments/finder.html", {**parts, "service_code": search.service_code}
+    )
+
+
+def finder_context(search: Search) -> dict:
     categories = _categories()
     search.resolve(categories)
     results = []
@@ -137,14 +158,13 @@ def finder(request):
         "tooltip": [{"property": "distance", "label": _("Distance")}],
     }
     params = search.params()
-    context = {
+    return {
         "categories": categories,
         "search": search,
         "results": results,
         "map_url": f"{reverse('payments:finder-geojson')}?{params}" if params else "",
         "map_config": map_config,
     }
-    return render(request, "payments/finder.html", context)
 
 
 def format_km(metres: float) -> str:

@@ -10,15 +10,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from portal.core.audit import history_of
+from portal.core.datacache import cached, next_midnight
 from portal.core.decorators import permission_page
 from portal.core.exports import export_response
-from portal.core.scopes import scoped
+from portal.core.scopes import scope_key, scoped
 
 from . import exports, services
 from .filtersets import PilotFilterSet
@@ -204,7 +206,25 @@ def regency(request, code):
 def district(request, code):
     """A kecamatan with its desa/kelurahan side by side with what a pilot is chosen by
     (villages.pilot_choice): population, area, density, connectivity, kiosks, pilot status;
-    sortable (`?sort=key` or `-key`)."""
+    sortable (`?sort=key` or `-key`). Read from the figures cache (portal/core/datacache.py) per
+    sort and scope."""
+    user = request.user
+
+    def build() -> dict:
+        context = district_context(request, code)
+        return {
+            "district_name": context["district"].name,
+            "stylesheets": context["stylesheets"],
+            "breadcrumbs_html": render_to_string("includes/breadcrumbs.html", context, request),
+            "content_html": render_to_string("villages/district_content.html", context, request),
+        }
+
+    name = f"district:{code}:{request.GET.get('sort', '')}"
+    context = cached(name, build, scope=scope_key(user), until=next_midnight)
+    return render(request, "villages/district.html", context)
+
+
+def district_context(request, code) -> dict:
     district = get_object_or_404(
         with_boundary_area(
             District.objects.select_related("regency__province").defer(
@@ -243,7 +263,7 @@ def district(request, code):
         "map_url": f"{reverse('api:village-geojson')}?district={district.code}",
         "map_config": village_map_config(),
     }
-    return render(request, "villages/district.html", context)
+    return context
 
 
 def _pilot_of(village):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Count, F, Q
 
+from portal.core.datacache import next_midnight
 from portal.core.scopes import scoped
 
 from .models import MonthlyReportLine, Warkop, WarkopStatus
@@ -18,6 +19,14 @@ def service_category_model():
 def active_service_categories():
     """The services a monthly report counts and the kiosk list filters by, in catalogue order."""
     return service_category_model().objects.filter(is_active=True)
+
+
+def figures_until():
+    """When kiosk figures change by the clock alone: the next kiosk to turn stale, or midnight
+    (figures by date), whichever comes first (portal/core/datacache.py)."""
+    midnight = next_midnight()
+    stale = Warkop.objects.next_stale_at()
+    return min(stale, midnight) if stale else midnight
 
 
 def dashboard_section(user) -> dict | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.core.audit import history_of
+from portal.core.datacache import cached_html
 from portal.core.decorators import permission_page
 from portal.core.exports import export_response
 from portal.core.scopes import get_scoped_or_404, scoped
@@ -74,14 +75,26 @@ def kiosks_filtered(request):
 
 @permission_page("warkop.view_warkop")
 def kiosk_list(request):
-    """Kiosks filtered by kabupaten, kecamatan, status, service and staleness."""
+    """Kiosks filtered by kabupaten, kecamatan, status, service and staleness; the content is
+    read from the figures cache (portal/core/datacache.py) per query string and scope."""
+    content = cached_html(
+        request,
+        f"warkop-list:{request.GET.urlencode()}",
+        "warkop/list_content.html",
+        lambda: kiosk_list_context(request),
+        until=selectors.figures_until,
+    )
+    return render(request, "warkop/list.html", {"content_html": content})
+
+
+def kiosk_list_context(request) -> dict:
     filterset = kiosks_filtered(request)
     page = Paginator(filterset.qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     regencies, district_groups, categories = _filter_choices()
     data = filterset.form.cleaned_data if filterset.is_valid() else {}
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
+    return {
         "page": page,
         "regencies": regencies,
         "district_groups": district_groups,
@@ -98,7 +111,6 @@ def kiosk_list(request):
         "map_config": kiosk_map_config(),
         "links": [link for make in extensions.list_links if (link := make(request))],
     }
-    return render(request, "warkop/list.html", context)
 
 
 @permission_page("warkop.view_warkop")

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from portal.core.drf.parsers import JSONParser
 from portal.core.drf.serializers import BoundedModelSerializer, BoundedSerializer
 from portal.core.drf.throttling import SurveySyncThrottle
-from portal.core.drf.views import ScopedViewSetMixin
+from portal.core.drf.views import ScopedViewSetMixin, cached_body
 from portal.core.scopes import regency_scope
 from villages.models import Village
 
@@ -248,15 +248,15 @@ class CoverageMapView(APIView):
         params = BBoxSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         bbox, zoom = params.validated_data["bbox"], params.validated_data["zoom"]
-        body = map_geojson(
-            bbox,
-            zoom,
-            regency_scope(request.user),
-            single_surveys=request.user.has_perm("coverage.view_survey"),
+        regencies = regency_scope(request.user)
+        single = request.user.has_perm("coverage.view_survey")
+        return cached_body(
+            request,
+            f"map:{','.join(map(str, bbox))}:{zoom}",
+            lambda: map_geojson(bbox, zoom, regencies, single_surveys=single),
+            content_type="application/geo+json",
+            until=None,
         )
-        response = HttpResponse(body, content_type="application/geo+json")
-        response["Cache-Control"] = "private, max-age=60"
-        return response
 
 
 def map_geojson(bbox, zoom: int, regencies: list[str] | None, *, single_surveys=True) -> str:

@@ -20,6 +20,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from redis.exceptions import RedisError
 
@@ -30,8 +31,9 @@ T = TypeVar("T")
 
 
 def cache_key(name: str, scope: str, version: str) -> str:
-    scope_part = scope if len(scope) <= 80 else hashlib.sha256(scope.encode()).hexdigest()
-    return f"figures:{version}:{translation.get_language()}:{name}:{scope_part}"
+    """The Redis key: names come from requests (query strings), so they are hashed."""
+    digest = hashlib.sha256(f"{name}|{scope}".encode()).hexdigest()[:40]
+    return f"figures:{version}:{translation.get_language()}:{digest}"
 
 
 def cached(
@@ -40,14 +42,17 @@ def cached(
     *,
     scope: str = "",
     until: Callable[[], datetime.datetime | None] | None = None,
+    version: str | None = None,
 ) -> T:
     """`build()`, or its result kept from an earlier call at the same version of the data.
 
     `scope` must name everything the result depends on besides the data and the language (the
     user's scope: portal.core.scopes.scope_key). `until`, called after `build`, gives the
     instant the result stops being true by the clock alone (None: not before the data changes).
+    `version`: the data's version when the caller has just read it (dataversion.current()).
     """
-    version, _changed_at = dataversion.current()
+    if version is None:
+        version, _changed_at = dataversion.current()
     key = cache_key(name, scope, version)
     try:
         kept = cache.get(key)
@@ -67,6 +72,21 @@ def cached(
         except RedisError as exc:
             log.warning("Figures cache unreachable (%s): %s not kept.", exc, name)
     return value
+
+
+def cached_html(request, name: str, template: str, build_context, *, until=None) -> str:
+    """`template` rendered with `build_context()` for `request`, read from the cache under `name`
+    (which must say everything of the request the part depends on, such as its query string),
+    the user's scope and the language. The part must hold nothing personal to the request (no
+    CSRF token, no user name): pages keep those in the template around it."""
+    from .scopes import scope_key
+
+    return cached(
+        f"html:{name}",
+        lambda: render_to_string(template, build_context(), request),
+        scope=scope_key(request.user),
+        until=until,
+    )
 
 
 def next_midnight(now: datetime.datetime | None = None) -> datetime.datetime:

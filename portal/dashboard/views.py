@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from coverage.selectors import dashboard_summary as coverage_dashboard
-from portal.core.datacache import cached, next_midnight
+from portal.core.datacache import cached
 from portal.core.roles import Role, user_role
 from portal.core.scopes import scope_key
 from portal.programme.views import dashboard_programme
@@ -26,8 +26,8 @@ from villages.models import (
     VillageKind,
 )
 from villages.views import district_map_config, registry_page
-from warkop.models import Warkop
 from warkop.selectors import dashboard_section as warkop_dashboard_section
+from warkop.selectors import figures_until as warkop_figures_until
 
 
 def registry_counts(province_code: str) -> dict:
@@ -97,14 +97,6 @@ def _figure(figures, key):
     return figures[key]
 
 
-def dashboard_until():
-    """When the dashboard's figures change by the clock alone: the next kiosk to turn stale, or
-    midnight (the programme's day, date cut-offs), whichever comes first."""
-    midnight = next_midnight()
-    stale = Warkop.objects.next_stale_at()
-    return min(stale, midnight) if stale else midnight
-
-
 @registry_page
 def dashboard(request):
     """Staff landing page, in sections: registry counts, the pilot target and the kecamatan map.
@@ -125,7 +117,7 @@ def dashboard(request):
             "figures": pickle.dumps(figures, pickle.HIGHEST_PROTOCOL),
         }
 
-    kept = cached("dashboard", build, scope=scope_key(user), until=dashboard_until)
+    kept = cached("dashboard", build, scope=scope_key(user), until=warkop_figures_until)
     figures = SimpleLazyObject(lambda: pickle.loads(kept["figures"]))  # noqa: S301 (our own)
     context = {key: SimpleLazyObject(partial(_figure, figures, key)) for key in FIGURES}
     context.update(province=kept["province"], sections_html=kept["sections_html"])

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -12,6 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    """The queries of computing the page (the figures cache emptied first)."""
+    cache.clear()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, url

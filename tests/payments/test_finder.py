@@ -145,8 +145,10 @@ def test_geojson_for_the_optional_map(client):
     assert kinds == ["origin", "kiosk", "kiosk"]
 
 
-FINDER_QUERIES = 3  # categories, the village, the offerings
-FINDER_SEARCH_QUERIES = 1 + 3  # categories, the search (one query per level)
+# the data's version (portal/core/datacache.py), categories, the village, the offerings
+FINDER_QUERIES = 4
+FINDER_CACHED_QUERIES = 1  # the data's version: the same search again is read from the cache
+FINDER_SEARCH_QUERIES = 2 + 3  # version, categories, the search (one query per level)
 
 
 def test_finder_query_count_is_constant(client, django_assert_num_queries):
@@ -157,6 +159,9 @@ def test_finder_query_count_is_constant(client, django_assert_num_queries):
     with django_assert_num_queries(FINDER_QUERIES):
         response = client.get("/layanan/", {"layanan": "pln_token", "desa": ORIGIN})
     assert len(response.context["results"]) == 16
+    with django_assert_num_queries(FINDER_CACHED_QUERIES):
+        again = client.get("/layanan/", {"layanan": "pln_token", "desa": ORIGIN})
+    assert again.content.count(b"<li") == response.content.count(b"<li")
 
 
 def test_finder_search_query_count_is_constant(client, django_assert_num_queries):

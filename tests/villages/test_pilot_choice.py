@@ -199,8 +199,9 @@ def test_village_page_lists_the_same_facts(staff_client, staff_user):
 
 # --- Query counts --------------------------------------------------------------------------------
 # Session, user, permissions (2), the kecamatan, the user's role (kiosks within scope), the
-# villages with every fact; the village page adds its audit history (staff may read it).
-DISTRICT_QUERIES = 7
+# villages with every fact, and the data's version the page is kept under; the village page
+# adds its audit history (staff may read it).
+DISTRICT_QUERIES = 8
 
 
 def test_district_page_queries_do_not_grow_with_kiosks_surveys_and_pilots(

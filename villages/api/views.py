@@ -3,14 +3,13 @@
 import json
 
 from django.contrib.gis.db.models.functions import AsGeoJSON
-from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
 from portal.core.drf.renderers import GeoJSONRenderer
 from portal.core.drf.schema import GEOJSON_RESPONSE
-from portal.core.drf.views import ScopedReadOnlyViewSet
+from portal.core.drf.views import ScopedReadOnlyViewSet, cached_body
 
 from .. import filtersets
 from ..models import District, Pilot, Province, Regency, Village
@@ -33,6 +32,13 @@ class GeoJSONMixin:
         renderer_classes=[JSONRenderer, GeoJSONRenderer],
     )
     def geojson(self, request):
+        """Read from the figures cache, with an ETag (portal.core.drf.views.cached_body)."""
+        name = f"geojson:{request.build_absolute_uri()}"
+        return cached_body(
+            request, name, self.geojson_body, content_type="application/geo+json", until=None
+        )
+
+    def geojson_body(self) -> str:
         queryset = self.filter_queryset(self.get_queryset())[:GEOJSON_LIMIT]
         rows = queryset.annotate(
             geometry_json=AsGeoJSON("boundary", precision=5),
@@ -44,8 +50,7 @@ class GeoJSONMixin:
             geometry = boundary or centroid or "null"
             properties = json.dumps(row, ensure_ascii=False)
             features.append(f'{{"type":"Feature","geometry":{geometry},"properties":{properties}}}')
-        body = '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
-        return HttpResponse(body, content_type="application/geo+json")
+        return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 class ProvinceViewSet(ScopedReadOnlyViewSet):

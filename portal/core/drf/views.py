@@ -1,16 +1,82 @@
-"""Shared bases for the API views: role permissions and scopes applied in one place."""
+"""Shared bases for the API views: role permissions and scopes applied in one place, and lists
+read from the figures cache with validators."""
 
-from rest_framework import viewsets
+import hashlib
 
-from portal.core.scopes import scoped
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from rest_framework import status, viewsets
+from rest_framework.response import Response
+
+from portal.core import dataversion
+from portal.core.datacache import cached, next_midnight
+from portal.core.scopes import scope_key, scoped
+
+
+class Validators:
+    """The ETag of a cached answer for `request`: the name, the user's scope, the data's version
+    and the day (figures by date), read once; `fresh` when the client already holds it."""
+
+    def __init__(self, request, name: str):
+        self.name = name
+        self.scope = scope_key(request.user)
+        self.version, _changed_at = dataversion.current()
+        today = timezone.localdate().isoformat()
+        key = f"{self.version}|{today}|{name}|{self.scope}"
+        self.etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
+        self.fresh = self.etag in request.headers.get("If-None-Match", "")
+        self.headers = {
+            "ETag": self.etag,
+            "Cache-Control": "private, no-cache",
+            "Vary": "Accept, Accept-Language, Authorization, Cookie",
+        }
+
+    def read(self, build, until=next_midnight):
+        return cached(self.name, build, scope=self.scope, until=until, version=self.version)
+
+
+def cached_answer(request, name: str, build, *, until=next_midnight) -> Response:
+    """`build()`'s data (a list page) read from the figures cache (portal/core/datacache.py),
+    keyed by `name`, the user's scope, the language and the data's version, with an ETag: a
+    client sending it back in If-None-Match gets 304 without a body until the data (or the day)
+    changes. Errors raised by `build` are answered as usual and never kept."""
+    validators = Validators(request, name)
+    if validators.fresh:
+        return Response(status=status.HTTP_304_NOT_MODIFIED, headers=validators.headers)
+    return Response(validators.read(build, until), headers=validators.headers)
+
+
+def cached_body(request, name: str, build, *, content_type: str, until=next_midnight):
+    """As `cached_answer`, for a body `build()` writes itself (GeoJSON text)."""
+    validators = Validators(request, name)
+    if validators.fresh:
+        return HttpResponseNotModified(headers=validators.headers)
+    return HttpResponse(
+        validators.read(build, until), content_type=content_type, headers=validators.headers
+    )
 
 
 class ScopedViewSetMixin:
     """Every queryset goes through `portal.core.scopes.scoped`, so out-of-scope objects are absent
-    from lists and answer 404 on their own URLs."""
+    from lists and answer 404 on their own URLs. Lists are read from the figures cache
+    (`cached_answer`): the same page costs its queries once per version of the data."""
 
     def get_queryset(self):
         return scoped(super().get_queryset(), self.request.user)
+
+    def list_until(self):
+        """When a list's figures change by the clock alone (default: midnight, for figures by
+        date such as an offering's verification); None: only with the data."""
+        return next_midnight()
+
+    def list(self, request, *args, **kwargs):
+        name = f"api:{request.accepted_renderer.format}:{request.build_absolute_uri()}"
+        return cached_answer(
+            request,
+            name,
+            lambda: super(ScopedViewSetMixin, self).list(request, *args, **kwargs).data,
+            until=self.list_until,
+        )
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
