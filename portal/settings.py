@@ -383,7 +383,7 @@ REST_FRAMEWORK = {
     # JSON only: the browsable API's HTML forms are a development aid (DEBUG=1), not a page for
     # partners. Views that serve GeoJSON declare their renderers themselves.
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "portal.core.drf.renderers.JSONRenderer",  # orjson: the same bytes, faster
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.core.drf.negotiation.PortalContentNegotiation",

@@ -14,11 +14,11 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.core.drf.parsers import JSONParser
+from portal.core.drf.renderers import GeoJSONRenderer, JSONRenderer
 from portal.core.drf.serializers import BoundedModelSerializer, BoundedSerializer
 from portal.core.drf.throttling import SurveySyncThrottle
 from portal.core.drf.views import ScopedViewSetMixin, cached_body
@@ -214,13 +214,6 @@ class BBoxSerializer(BoundedSerializer):
         if west >= east or south >= north:
             raise serializers.ValidationError(_("bbox is west,south,east,north."))
         return (west, south, east, north)
-
-
-class GeoJSONRenderer(JSONRenderer):
-    """Lets clients ask for `Accept: application/geo+json` (the views write GeoJSON themselves)."""
-
-    media_type = "application/geo+json"
-    format = "geojson"
 
 
 class CoverageMapView(APIView):

@@ -5,9 +5,8 @@ import json
 from django.contrib.gis.db.models.functions import AsGeoJSON
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
-from rest_framework.renderers import JSONRenderer
 
-from portal.core.drf.renderers import GeoJSONRenderer
+from portal.core.drf.renderers import GeoJSONRenderer, JSONRenderer
 from portal.core.drf.schema import GEOJSON_RESPONSE
 from portal.core.drf.views import ScopedReadOnlyViewSet, cached_body
 
@@ -54,6 +53,7 @@ class GeoJSONMixin:
 
 
 class ProvinceViewSet(ScopedReadOnlyViewSet):
+    fast_list = True
     queryset = Province.objects.defer("boundary").order_by("code")
     serializer_class = serializers.ProvinceSerializer
     filterset_class = filtersets.ProvinceFilterSet
@@ -61,6 +61,7 @@ class ProvinceViewSet(ScopedReadOnlyViewSet):
 
 
 class RegencyViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
+    fast_list = True
     queryset = Regency.objects.defer("boundary").order_by("code")
     serializer_class = serializers.RegencySerializer
     filterset_class = filtersets.RegencyFilterSet
@@ -69,6 +70,7 @@ class RegencyViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
 
 
 class DistrictViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
+    fast_list = True
     queryset = District.objects.with_pilot_status().defer("boundary").order_by("code")
     serializer_class = serializers.DistrictSerializer
     filterset_class = filtersets.DistrictFilterSet
@@ -77,6 +79,7 @@ class DistrictViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
 
 
 class VillageViewSet(GeoJSONMixin, ScopedReadOnlyViewSet):
+    fast_list = True
     queryset = Village.objects.select_related("pilot").defer("boundary").order_by("code")
     serializer_class = serializers.VillageSerializer
     filterset_class = filtersets.VillageFilterSet

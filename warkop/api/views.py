@@ -11,11 +11,10 @@ from rest_framework import status as http_status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import MultiPartParser
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from portal.core.drf.renderers import GeoJSONRenderer
+from portal.core.drf.renderers import GeoJSONRenderer, JSONRenderer
 from portal.core.drf.schema import GEOJSON_RESPONSE
 from portal.core.drf.views import ScopedModelViewSet
 
@@ -29,6 +28,8 @@ GEOJSON_LIMIT = 5000
 class KioskViewSet(ScopedModelViewSet):
     """Warkop Digital kiosks. Partners see, create and change their organisation's kiosks only;
     the status changes through …/status/ (provincial staff)."""
+
+    fast_list = True
 
     queryset = Warkop.objects.select_related("village").defer("village__boundary").order_by("pk")
     serializer_class = serializers.WarkopSerializer

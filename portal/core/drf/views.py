@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from portal.core import dataversion
 from portal.core.datacache import cached, next_midnight
+from portal.core.drf.fastlist import rows_for
 from portal.core.scopes import scope_key, scoped
 
 
@@ -69,14 +70,17 @@ class ScopedViewSetMixin:
         date such as an offering's verification); None: only with the data."""
         return next_midnight()
 
+    #: Read the list with values_list (portal.core.drf.fastlist) when the serializer allows it.
+    fast_list = False
+
     def list(self, request, *args, **kwargs):
+        def build():
+            if self.fast_list and (data := rows_for(self)) is not None:
+                return data
+            return super(ScopedViewSetMixin, self).list(request, *args, **kwargs).data
+
         name = f"api:{request.accepted_renderer.format}:{request.build_absolute_uri()}"
-        return cached_answer(
-            request,
-            name,
-            lambda: super(ScopedViewSetMixin, self).list(request, *args, **kwargs).data,
-            until=self.list_until,
-        )
+        return cached_answer(request, name, build, until=self.list_until)
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
