@@ -139,8 +139,27 @@ def rows_for(view):
     if planned is None:
         return None
     reads, columns = planned
-    queryset = values(view.filter_queryset(view.get_queryset()), reads)
-    page = view.paginate_queryset(queryset)
+    queryset = view.filter_queryset(view.get_queryset())
+    rows = values(queryset, reads)
+    page = view.paginate_queryset(Counted(rows, queryset))
     if page is not None:
         return view.get_paginated_response(to_dicts(page, columns)).data
-    return to_dicts(queryset, columns)
+    return to_dicts(rows, columns)
+
+
+class Counted:
+    """The rows to paginate, counted on the queryset they come from: a count of the rows with
+    their expressions would compute those (a point's coordinates) for every row of the list."""
+
+    def __init__(self, rows, queryset):
+        self.rows, self.queryset = rows, queryset
+        self.ordered = rows.ordered
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]
