@@ -140,7 +140,7 @@ _REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CACHES = {
     # Strict: a Redis error reaches the caller. Used by DRF's throttling.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.core.rediscache.PortalRedisCache",
         "LOCATION": CACHE_URL,
         "TIMEOUT": 300,
         "OPTIONS": _REDIS_TIMEOUTS,

@@ -22,6 +22,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q, Sum
 from django.http import HttpResponse
 
+from portal.core.roles import user_access
+
 
 def login_identity(request, credentials) -> str:
     """The name failures are counted under (AXES_USERNAME_CALLABLE): the account's username when
@@ -118,3 +120,12 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """ModelBackend's, read from the figures cache with the user's groups
+        (portal.core.roles.user_access): changes of role or permission apply at once."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set(user_access(user_obj)[1])
+        return user_obj._perm_cache

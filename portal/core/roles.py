@@ -5,8 +5,11 @@ call `sync_roles()`. Each capability that adds models adds its permissions to RO
 migration that calls `sync_roles()` again.
 """
 
+from django.contrib.auth.backends import ModelBackend
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .datacache import cached
 
 
 class Role(models.TextChoices):
@@ -168,10 +171,30 @@ def user_role(user) -> Role | None:
     cache = getattr(user, "_portal_role", False)
     if cache is not False:
         return cache
-    names = set(user.groups.values_list("name", flat=True))
+    names = user_access(user)[0]
     role = next((role for role in PRECEDENCE if role.value in names), None)
     user._portal_role = role
     return role
+
+
+def user_access(user) -> tuple[frozenset[str], frozenset[str]]:
+    """The names of `user`'s groups and their permissions ("app.codename", as Django's
+    ModelBackend gives them), read from the figures cache (portal/core/datacache.py): they cost
+    three queries on every request otherwise. Group and permission changes are writes to tracked
+    tables (auth_user_groups, auth_group_permissions, …), so they apply at once; whether the
+    user is active or a superuser comes from this request's user row."""
+
+    def build():
+        groups = frozenset(user.groups.values_list("name", flat=True))
+        permissions = frozenset(ModelBackend().get_all_permissions(user))
+        return groups, permissions
+
+    if not user.is_active:
+        return frozenset(), frozenset()
+    access = getattr(user, "_portal_access", None)
+    if access is None:
+        access = user._portal_access = cached(f"access:{user.pk}:{user.is_superuser}", build)
+    return access
 
 
 def grantable_roles(user) -> list[Role]:

@@ -262,3 +262,30 @@ def test_figures_are_computed_live_when_the_cache_is_down(settings, staff_client
     assert response.status_code == 200
     assert response.context["coverage"]["counts"][0][0] in ConnectivityStatus.values
     assert village().name
+
+
+@pytest.mark.django_db
+def test_a_role_change_applies_at_once(django_user_model):
+    """Roles and permissions are read from the figures cache too (portal.core.roles.user_role,
+    portal.accounts.auth): a change of group applies to the next request."""
+    from django.contrib.auth.models import Group
+
+    from portal.core.roles import user_role
+
+    user = UserFactory(role=Role.OFFICER)
+
+    def fresh():
+        return django_user_model.objects.get(pk=user.pk)
+
+    assert user_role(fresh()) == Role.OFFICER
+    assert not fresh().has_perm("portal.invite_user")
+    assert user_role(fresh()) == Role.OFFICER  # read from the cache
+    user.groups.set([Group.objects.get(name=Role.ADMIN.value)])
+    assert user_role(fresh()) == Role.ADMIN
+    assert fresh().has_perm("portal.invite_user")
+    Group.objects.get(name=Role.ADMIN.value).permissions.remove(
+        *Group.objects.get(name=Role.ADMIN.value).permissions.filter(
+            codename="invite_user"
+        )
+    )
+    assert not fresh().has_perm("portal.invite_user")

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from portal.core import dataversion
 from portal.core.datacache import cached, next_midnight
 from portal.core.drf.fastlist import rows_for
+from portal.core.drf.renderers import JSONRenderer
 from portal.core.scopes import scope_key, scoped
 
 
@@ -44,6 +45,15 @@ def cached_answer(request, name: str, build, *, until=next_midnight) -> Response
     validators = Validators(request, name)
     if validators.fresh:
         return Response(status=status.HTTP_304_NOT_MODIFIED, headers=validators.headers)
+    renderer = getattr(request, "accepted_renderer", None)
+    if isinstance(renderer, JSONRenderer):  # kept as the bytes sent: nothing to render again
+        media_type = request.accepted_media_type
+
+        def render() -> bytes:
+            return renderer.render(build(), media_type, {"request": request})
+
+        body = validators.read(render, until)
+        return HttpResponse(body, content_type=renderer.media_type, headers=validators.headers)
     return Response(validators.read(build, until), headers=validators.headers)
 
 
@@ -79,7 +89,7 @@ class ScopedViewSetMixin:
                 return data
             return super(ScopedViewSetMixin, self).list(request, *args, **kwargs).data
 
-        name = f"api:{request.accepted_renderer.format}:{request.build_absolute_uri()}"
+        name = f"api:{request.accepted_media_type}:{request.build_absolute_uri()}"
         return cached_answer(request, name, build, until=self.list_until)
 
 
