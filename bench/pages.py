@@ -1,7 +1,9 @@
 """Server time of the load mix's pages, in-process: read from the figures cache and computed.
 
     .venv/bin/python bench/pages.py [--database bench_national] [--rounds 3] [--repeat 10]
-        [--cache-url redis://127.0.0.1:6379/12]
+        [--cache-url redis://127.0.0.1:6379/12] [--user bench-staff]
+
+(`--database bengkulu_portal --user staf` measures the Bengkulu portal of `make run`.)
 
 DEBUG=0, Django's test client (no network, no gzip: the client sends no Accept-Encoding),
 logged in as `bench-staff` (bench/national.py) for the staff pages, anonymous for the finder.
@@ -25,7 +27,7 @@ sys.path.insert(0, str(REPO))
 PAGES = [
     ("dashboard", "/"),
     ("kecamatan", "/registry/districts/17.71.01/"),
-    ("village API page", "/api/v1/villages/?page_size=100&page=300"),
+    ("village API page", "/api/v1/villages/?page_size=100&page=10"),
     ("kiosk list", "/warkop/?page=2"),
     ("map z12", "/api/v1/coverage/map/?bbox=102.22,-3.87,102.46,-3.70&zoom=12"),
     ("finder", "/layanan/?layanan=pln_token&desa=17.71.01.1001"),
@@ -61,6 +63,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--only", help="labels, comma-separated")
+    parser.add_argument("--user", default="bench-staff", help="a provincial staff user")
     args = parser.parse_args()
     setup(args)
     from django.contrib.auth import get_user_model
@@ -70,7 +73,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     staff = Client()
-    staff.force_login(get_user_model().objects.get(username="bench-staff"))
+    staff.force_login(get_user_model().objects.get(username=args.user))
     anonymous = Client()
 
     def one(client, url: str, empty: bool) -> float:

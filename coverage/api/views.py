@@ -201,6 +201,7 @@ class SurveyViewSet(
 class BBoxSerializer(BoundedSerializer):
     bbox = serializers.CharField()
     zoom = serializers.IntegerField(min_value=0, max_value=22)
+    rows = serializers.BooleanField(required=False, default=False)
 
     def validate_bbox(self, value):
         try:
@@ -225,6 +226,11 @@ class CoverageMapView(APIView):
     Answer: a GeoJSON FeatureCollection with `mode` ("points" or "cells") and `level`. Points
     carry `u` (survey UUID), `b` (best signal), `o` (operators with a signal), `d` (date); cells
     carry `n` (surveys) and `c` (counts per best signal: none, 2G, 3G, 4G, 5G).
+
+    With `rows=true` (the portal's map), points come as compact rows instead of GeoJSON
+    features: `{"mode": "points", "level": null, "fields": ["lng", "lat", "u", "b", "o", "d"],
+    "rows": [[lng, lat, u, b, o, d], …]}`, about half the bytes (the densest view, 2,000
+    points: 160 kB instead of 344 kB, before gzip); cells are GeoJSON either way.
     """
 
     queryset = MapCell.objects.all()  # RolePermission: needs coverage.view_mapcell
@@ -234,6 +240,9 @@ class CoverageMapView(APIView):
         parameters=[
             OpenApiParameter("bbox", OpenApiTypes.STR, description="west,south,east,north"),
             OpenApiParameter("zoom", OpenApiTypes.INT, description="the map's zoom"),
+            OpenApiParameter(
+                "rows", OpenApiTypes.BOOL, description="points as compact rows (see above)"
+            ),
         ],
         responses={200: OpenApiResponse(description="GeoJSON FeatureCollection")},
     )
@@ -241,25 +250,48 @@ class CoverageMapView(APIView):
         params = BBoxSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         bbox, zoom = params.validated_data["bbox"], params.validated_data["zoom"]
+        rows = params.validated_data["rows"]
         regencies = regency_scope(request.user)
         single = request.user.has_perm("coverage.view_survey")
         return cached_body(
             request,
-            f"map:{','.join(map(str, bbox))}:{zoom}",
-            lambda: map_geojson(bbox, zoom, regencies, single_surveys=single),
-            content_type="application/geo+json",
+            f"map:{','.join(map(str, bbox))}:{zoom}:{rows}",
+            lambda: map_geojson(bbox, zoom, regencies, single_surveys=single, rows=rows),
+            content_type="application/json" if rows else "application/geo+json",
             until=None,
         )
 
 
-def map_geojson(bbox, zoom: int, regencies: list[str] | None, *, single_surveys=True) -> str:
+def map_geojson(
+    bbox, zoom: int, regencies: list[str] | None, *, single_surveys=True, rows=False
+) -> str:
     """The map's GeoJSON; without `single_surveys`, only cells centred in their square, at
-    most AGGREGATE_MAX_LEVEL."""
+    most AGGREGATE_MAX_LEVEL; with `rows`, points as compact rows (CoverageMapView)."""
     level = selectors.level_for(bbox, zoom)
     if not single_surveys:
         level = min(level, selectors.AGGREGATE_MAX_LEVEL)
     elif level > selectors.MAX_LEVEL:
         points = selectors.map_points(bbox, regencies, selectors.POINT_LIMIT + 1)
+        if len(points) <= selectors.POINT_LIMIT and rows:
+            body = json.dumps(
+                [
+                    [
+                        round(lng, 5),
+                        round(lat, 5),
+                        str(uuid),
+                        best,
+                        ops,
+                        observed.date().isoformat(),
+                    ]
+                    for lng, lat, uuid, best, ops, observed in points
+                ],
+                separators=(",", ":"),
+            )
+            return (
+                '{"mode":"points","level":null,"fields":["lng","lat","u","b","o","d"],"rows":'
+                + body
+                + "}"
+            )
         if len(points) <= selectors.POINT_LIMIT:
             features = [
                 _feature(

@@ -85,3 +85,32 @@ def test_village_connectivity_api(officer, supervisor, staff_user):
     statuses = {f["properties"]["code"]: f["properties"]["connectivity"] for f in data["features"]}
     assert statuses[VILLAGE] == "single_operator"
     assert statuses[OTHER_REGENCY_VILLAGE] == "no_data"
+
+
+def test_rows_carry_the_same_points_in_half_the_bytes(officer, supervisor, staff_user):
+    """`rows=true` (the portal's map, issue #14): the points of the GeoJSON answer as compact
+    rows; cells are GeoJSON either way."""
+    surveys = [verified_survey(officer, supervisor) for _ in range(3)]
+    x, y = surveys[0].location.x, surveys[0].location.y
+    bbox = f"{x - 0.005},{y - 0.003},{x + 0.005},{y + 0.003}"
+    client = APIClient()
+    client.force_login(staff_user)
+    geojson = client.get(f"/api/v1/coverage/map/?bbox={bbox}&zoom=16")
+    rows = client.get(f"/api/v1/coverage/map/?bbox={bbox}&zoom=16&rows=true")
+    assert rows["Content-Type"] == "application/json"
+    data = rows.json()
+    assert data["mode"] == "points" and data["fields"] == ["lng", "lat", "u", "b", "o", "d"]
+    as_rows = sorted(tuple(row[2:]) for row in data["rows"])
+    as_features = sorted(
+        tuple(f["properties"][k] for k in ("u", "b", "o", "d")) for f in geojson.json()["features"]
+    )
+    assert as_rows == as_features and len(as_rows) == 3
+    for row, feature in zip(
+        sorted(data["rows"], key=lambda r: r[2]),
+        sorted(geojson.json()["features"], key=lambda f: f["properties"]["u"]),
+        strict=True,
+    ):
+        assert row[:2] == pytest.approx(feature["geometry"]["coordinates"], abs=1e-5)
+    assert len(rows.content) < 0.7 * len(geojson.content)
+    cells = client.get(f"/api/v1/coverage/map/?bbox={PROVINCE}&zoom=8&rows=true").json()
+    assert cells["mode"] == "cells" and "features" in cells

@@ -284,8 +284,6 @@ def test_a_role_change_applies_at_once(django_user_model):
     assert user_role(fresh()) == Role.ADMIN
     assert fresh().has_perm("portal.invite_user")
     Group.objects.get(name=Role.ADMIN.value).permissions.remove(
-        *Group.objects.get(name=Role.ADMIN.value).permissions.filter(
-            codename="invite_user"
-        )
+        *Group.objects.get(name=Role.ADMIN.value).permissions.filter(codename="invite_user")
     )
     assert not fresh().has_perm("portal.invite_user")

@@ -134,9 +134,20 @@
       return signalOrder[best];
     }
 
+    // The answer's points as GeoJSON-like features, whether they came as features or as rows.
+    function features(data) {
+      if (!data.rows) {
+        return data.features;
+      }
+      return data.rows.map(function (r) {
+        return { geometry: { coordinates: [r[0], r[1]] }, properties: { u: r[2], b: r[3], o: r[4], d: r[5] } };
+      });
+    }
+
     function drawSurveys(data) {
       surveyLayer.clearLayers();
       var mode = data.mode;
+      data.features = features(data);
       data.features.forEach(function (feature) {
         var c = feature.geometry.coordinates;
         var p = feature.properties;
@@ -189,7 +200,8 @@
       var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) {
         return v.toFixed(5);
       }).join(",");
-      var url = config.mapUrl + "?bbox=" + bbox + "&zoom=" + Math.round(map.getZoom());
+      // rows=true: points as compact rows, half the bytes of GeoJSON features (features()).
+      var url = config.mapUrl + "?bbox=" + bbox + "&zoom=" + Math.round(map.getZoom()) + "&rows=true";
       setStatus("loading", text.loading);
       requestCount += 1;
       fetch(url, { credentials: "same-origin", signal: controller.signal, headers: { Accept: "application/geo+json, application/json" } })
