@@ -18,6 +18,7 @@ from portal.programme.metrics import metric_operational_kiosks, metric_pilot_dis
 from portal.programme.models import Milestone, Notification, ProgrammeSnapshot
 from portal.programme.status import Trend
 from tests.factories import MilestoneFactory, ProgrammeFactory, UserFactory
+from tests.figures import computed
 from villages.models import District, Pilot, PilotStatus, Village
 from villages.services import pilot_decide, pilot_propose
 
@@ -274,16 +275,18 @@ def test_programme_page_query_count_is_constant(
 ):
     grow(programme, 2)
     with django_assert_num_queries(PROGRAMME_PAGE_QUERIES):
-        assert staff_client.get("/programme/").status_code == 200
+        assert computed(staff_client, "/programme/").status_code == 200
     for n in range(6):
         MilestoneFactory(programme=programme, due_day=20 + n)
     grow(programme, 12)
     with django_assert_num_queries(PROGRAMME_PAGE_QUERIES):
-        assert staff_client.get("/programme/").status_code == 200
+        assert computed(staff_client, "/programme/").status_code == 200
 
 
-# 8 + the recent snapshots, the live metric (one query per metric in use) and the sample kiosks.
-PROGRAMME_PAGE_QUERIES = 11
+# 8 + the recent snapshots, the live metric (one query per metric in use) and the sample kiosks;
+# + the data's version and the user's groups (portal.core.roles.user_access: the figures cache
+# emptied, as after a write).
+PROGRAMME_PAGE_QUERIES = 13
 
 
 def test_milestone_page_query_count_is_constant(
@@ -292,14 +295,14 @@ def test_milestone_page_query_count_is_constant(
     grow(programme, 2)
     url = f"/programme/milestones/{pilot_milestone.pk}/"
     with django_assert_num_queries(MILESTONE_PAGE_QUERIES):
-        assert staff_client.get(url).status_code == 200
+        assert computed(staff_client, url).status_code == 200
     grow(programme, 15)
     with django_assert_num_queries(MILESTONE_PAGE_QUERIES):
-        response = staff_client.get(url)
+        response = computed(staff_client, url)
     assert len(response.context["history"]) == 15
 
 
-MILESTONE_PAGE_QUERIES = 8
+MILESTONE_PAGE_QUERIES = 10  # with the version and the groups, as above
 
 
 def test_dashboard_shows_day_n_and_the_milestones_at_risk_or_late(programme, staff_client):

@@ -50,7 +50,7 @@ def test_list_filters_by_status_service_and_stale(staff_client):
 
 
 # ... and the data's version, when the next kiosk turns stale (portal/core/datacache.py)
-LIST_QUERIES = 12
+LIST_QUERIES = 13
 
 
 def test_kiosk_list_query_count_is_constant(staff_client, django_assert_num_queries):
