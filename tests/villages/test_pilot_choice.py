@@ -199,9 +199,9 @@ def test_village_page_lists_the_same_facts(staff_client, staff_user):
 
 
 # --- Query counts --------------------------------------------------------------------------------
-# Session, user, permissions (2), the kecamatan, the user's role (kiosks within scope), the
-# villages with every fact, and the data's version the page is kept under; the village page
-# adds its audit history (staff may read it).
+# Session, user, the data's version, the user's groups and permissions (3: portal.core.roles.
+# user_access), the version again (the page's own entry), the kecamatan, the villages with every
+# fact; the village page adds its audit history (staff may read it).
 DISTRICT_QUERIES = 9
 
 
