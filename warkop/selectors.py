@@ -45,17 +45,14 @@ def dashboard_section(user) -> dict | None:
             for status in WarkopStatus.values
         },
     )
-    # The 20 longest without a visit: the stale kiosks alone, then their rows' details.
-    oldest = list(
-        kiosks.real()
-        .stale()
-        .order_by(F("last_check_in_at").asc(nulls_first=True), "name")
-        .values_list("pk", flat=True)[:20]
-    )
-    by_pk = Warkop.objects.for_lists().in_bulk(oldest)
+    # The 20 longest without a visit: the stale kiosks alone (a subquery), then their rows'
+    # details, in one query whether there are stale kiosks or not.
+    longest = F("last_check_in_at").asc(nulls_first=True), "name"
+    oldest = kiosks.real().stale().order_by(*longest).values("pk")[:20]
+    stale = list(Warkop.objects.for_lists().filter(pk__in=oldest).order_by(*longest))
     return {
         "counts": counts,
         "by_status": [(status, label, counts[status]) for status, label in WarkopStatus.choices],
-        "stale": [by_pk[pk] for pk in oldest],
+        "stale": stale,
         "stale_days": settings.WARKOP_STALE_DAYS,
     }
