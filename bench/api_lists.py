@@ -14,7 +14,6 @@ the median over --rounds rounds, taken side by side in each round.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+import inprocess  # noqa: E402
 
 VILLAGES = "/api/v1/villages/?page_size=1000"
 KIOSKS = "/api/v1/kiosks/?page_size=1000"
@@ -45,18 +46,7 @@ ORDER BY w.id LIMIT 1000
 
 
 def setup(args) -> None:
-    os.environ["DATABASE_URL"] = f"postgis://postgres@{args.host}:5432/{args.database}"
-    os.environ["CACHE_URL"] = args.cache_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    os.environ["DEBUG"] = "0"
-    os.environ["CONN_MAX_AGE"] = "3600"
-    os.environ.setdefault("SECRET_KEY", "bench-api-lists-" + "x" * 40)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["API_RATE_PER_TOKEN"] = "100000000/hour"
-    import django
-
-    django.setup()
+    inprocess.setup(args.database, args.host, cache_url=args.cache_url)
 
 
 def envelope(rows, count, url_next):

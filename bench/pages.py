@@ -15,7 +15,6 @@ rounds of each, and the SQL queries of one request each way. The cache Redis dat
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -23,6 +22,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+import inprocess  # noqa: E402
 
 PAGES = [
     ("dashboard", "/"),
@@ -36,23 +37,7 @@ PAGES = [
 
 
 def setup(args) -> None:
-    os.environ["DATABASE_URL"] = f"postgis://postgres@{args.host}:5432/{args.database}"
-    os.environ["CACHE_URL"] = args.cache_url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    os.environ["DEBUG"] = "0"
-    os.environ["CONN_MAX_AGE"] = "3600"
-    os.environ.setdefault("SECRET_KEY", "bench-pages-" + "x" * 40)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["API_RATE_PER_TOKEN"] = "100000000/hour"
-    os.environ["FINDER_RATE_PER_MINUTE"] = "100000000"
-    os.environ["STATIC_ROOT"] = str(REPO / "var" / "load" / "static")  # as bench/load.py
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
+    inprocess.setup(args.database, args.host, cache_url=args.cache_url)
 
 
 def main() -> None:

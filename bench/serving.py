@@ -13,7 +13,6 @@ of 50 and the sizes.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -21,6 +20,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+import inprocess  # noqa: E402
 
 PAGES = [
     ("dashboard", "/"),
@@ -34,23 +35,8 @@ PAGES = [
 
 
 def setup(database: str, host: str) -> None:
-    os.environ["DATABASE_URL"] = f"postgis://postgres@{host}:5432/{database}"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
-    os.environ["DEBUG"] = "0"
-    os.environ["DATABASE_JIT"] = "1"  # the server default; each round SETs it
-    os.environ["CONN_MAX_AGE"] = "3600"  # one connection: a SET lasts
-    os.environ.setdefault("SECRET_KEY", "bench-serving-" + "x" * 40)
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["API_RATE_PER_TOKEN"] = "100000000/hour"
-    os.environ["FINDER_RATE_PER_MINUTE"] = "100000000"
-    os.environ["STATIC_ROOT"] = str(REPO / "var" / "load" / "static")  # as bench/load.py
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # JIT: the server default; each round SETs it
+    inprocess.setup(database, host, DATABASE_JIT="1")
 
 
 def timed(client, url: str, repeat: int) -> float:

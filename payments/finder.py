@@ -137,9 +137,7 @@ def finder(request):
     else:  # a search by village: the same for every visitor until the data changes
         key = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
         parts = cached(f"finder:{key}", build, until=next_midnight)
-    return render(
-        request, "payments/finder.html", {**parts, "service_code": search.service_code}
-    )
+    return render(request, "payments/finder.html", {**parts, "service_code": search.service_code})
 
 
 def finder_context(search: Search) -> dict:

@@ -197,8 +197,9 @@ def test_empty_search_shows_the_form(staff_client):
 # (tests/figures.py). The first five are the session, the user, the data's version, the user's
 # groups and their permissions (two: user's and role's; portal.core.roles.user_access).
 
-# those five, kecamatan (+ kabupaten, province), villages (+ pilot, connectivity, kiosk counts): tests/villages/test_pilot_choice.py; and the
-# data's version again, under which the page is kept (portal/core/datacache.py)
+# those five, kecamatan (+ kabupaten, province), villages (+ pilot, connectivity, kiosk counts:
+# tests/villages/test_pilot_choice.py), and the data's version again, under which the page is
+# kept (portal/core/datacache.py)
 DISTRICT_QUERIES = 9
 # session, user, the data's version, groups and permissions (2), kabupaten (+ province),
 # kecamatan with counts
