@@ -287,3 +287,73 @@ def test_a_role_change_applies_at_once(django_user_model):
         *Group.objects.get(name=Role.ADMIN.value).permissions.filter(codename="invite_user")
     )
     assert not fresh().has_perm("portal.invite_user")
+
+
+# --- Every kept page, list and layer moves with the write that changes it -----------------------
+
+
+@pytest.fixture
+def anonymous(client):
+    return client
+
+
+@pytest.mark.django_db
+def test_the_kept_kecamatan_page_moves_with_a_pilot(staff_client, admin):
+    url = "/registry/districts/17.71.01/"
+    before = page_of(staff_client, url)
+    assert page_of(staff_client, url) == before
+    select_pilot(admin, "17.71.01.1001")
+    after = page_of(staff_client, url)
+    assert after != before and after == fresh_page_of(staff_client, url)
+
+
+@pytest.mark.django_db
+def test_the_kept_kiosk_list_moves_with_a_new_kiosk(staff_client, admin):
+    before = page_of(staff_client, "/warkop/")
+    kiosk = WarkopFactory(name="Warkop Baru Sekali")
+    after = page_of(staff_client, "/warkop/")
+    assert kiosk.name not in before and kiosk.name in after
+    assert after == fresh_page_of(staff_client, "/warkop/")
+
+
+@pytest.mark.django_db
+def test_the_kept_finder_search_moves_with_a_new_offering(anonymous):
+    from tests.warkop.factories import OfferingFactory
+
+    url = "/layanan/?layanan=pln_token&desa=17.71.01.1001"
+    before = page_of(anonymous, url)
+    OfferingFactory(warkop=WarkopFactory(name="Warkop Terdekat Baru"))
+    after = page_of(anonymous, url)
+    assert "Warkop Terdekat Baru" not in before and "Warkop Terdekat Baru" in after
+
+
+@pytest.mark.django_db
+def test_the_kept_layers_and_map_move_with_a_write(staff_client, admin):
+    geojson = "/api/v1/districts/geojson/?province=17"
+
+    def has_pilot():
+        features = staff_client.get(geojson).json()["features"]
+        return {f["properties"]["code"]: f["properties"]["has_pilot"] for f in features}
+
+    assert has_pilot()["17.71.01"] is False
+    select_pilot(admin, "17.71.01.1001")
+    assert has_pilot()["17.71.01"] is True
+
+    officer = UserFactory(role=Role.OFFICER)
+    first = verified_survey(officer, admin)
+    x, y = first.location.x, first.location.y
+    url = f"/api/v1/coverage/map/?bbox={x - 0.005},{y - 0.003},{x + 0.005},{y + 0.003}&zoom=16"
+    assert len(staff_client.get(url).json()["features"]) == 1
+    verified_survey(officer, admin)
+    assert len(staff_client.get(url).json()["features"]) == 2
+
+
+def page_of(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return CSRF.sub("", response.content.decode())
+
+
+def fresh_page_of(client, url) -> str:
+    cache.clear()
+    return page_of(client, url)
