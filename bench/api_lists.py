@@ -158,9 +158,7 @@ def main() -> None:
     def api(url):
         # The list's own entry forgotten (computed afresh), the user's role and permissions
         # read as they are between two writes (portal.core.roles.user_access).
-        key = cache_key(
-            f"api:application/json:http://testserver{url}", scope_key(user), current()[0]
-        )
+        key = cache_key(f"api:application/json:http://testserver{url}", scope_key(user), current())
         cache.delete(key)
         response = client.get(url)
         assert response.status_code == 200

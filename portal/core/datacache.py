@@ -52,7 +52,7 @@ def cached(
     `version`: the data's version when the caller has just read it (dataversion.current()).
     """
     if version is None:
-        version, _changed_at = dataversion.current()
+        version = dataversion.current()
     key = cache_key(name, scope, version)
     try:
         kept = cache.get(key)

@@ -66,7 +66,7 @@ DROP FUNCTION portal_data_changed();
 
 #: The version as seen by this connection: the committed one, and this transaction's own mark.
 VERSION_SQL = (
-    "SELECT v.version, v.changed_at, c.txid, c.statements FROM portal_data_version v "
+    "SELECT v.version, c.txid, c.statements FROM portal_data_version v "
     "LEFT JOIN portal_data_change c ON c.txid = txid_current_if_assigned() WHERE v.id = 1"
 )
 
@@ -84,12 +84,11 @@ def track_changes(*tables: str) -> migrations.RunSQL:
     return migrations.RunSQL(create, drop)
 
 
-def current():
-    """(version, changed_at): the version key for this connection and when the data last
-    changed. The key is "v" outside a writing transaction, "v.txid.n" inside one."""
+def current() -> str:
+    """The version key for this connection: "v" outside a writing transaction, "v.txid.n"
+    inside one. (`portal_data_version.changed_at` says when the data last changed, for
+    whoever looks in psql.)"""
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL)
-        version, changed_at, txid, statements = cursor.fetchone()
-    if txid is None:
-        return str(version), changed_at
-    return f"{version}.{txid}.{statements}", changed_at
+        version, txid, statements = cursor.fetchone()
+    return str(version) if txid is None else f"{version}.{txid}.{statements}"

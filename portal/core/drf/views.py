@@ -22,7 +22,7 @@ class Validators:
     def __init__(self, request, name: str):
         self.name = name
         self.scope = scope_key(request.user)
-        self.version, _changed_at = dataversion.current()
+        self.version = dataversion.current()
         today = timezone.localdate().isoformat()
         key = f"{self.version}|{today}|{name}|{self.scope}"
         self.etag = f'W/"{hashlib.sha256(key.encode()).hexdigest()[:32]}"'
